@@ -1,0 +1,85 @@
+// Composition root: the one place that wires implementations together from config.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/index.ts';
+import { createLogger, MemoryEventBus, systemClock, type Clock } from './kernel/index.ts';
+import { migrateToLatest, openStorage, type Storage } from './storage/index.ts';
+import { TenantStore } from './tenancy/index.ts';
+import { AuditLog } from './audit/index.ts';
+import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
+import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
+import { seedDemo, type DemoSeed } from './demo/index.ts';
+
+export const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface AppOverrides {
+  clock?: Clock;
+  /** Cheaper hashing for tests; production always uses the defaults. */
+  argon2?: Argon2Params;
+  /** An already-open, migrated storage (tests); otherwise opened from config. */
+  storage?: Storage;
+  webRoot?: string;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly http: FastifyInstance;
+  readonly storage: Storage;
+  readonly bus: MemoryEventBus<AuthEvents>;
+  readonly hub: WsHub;
+  readonly tenants: TenantStore;
+  readonly directory: Directory;
+  readonly auth: Authenticator;
+  readonly audit: AuditLog;
+  readonly demo: DemoSeed | undefined;
+  /** Starts listening; returns the bound HTTP address. */
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const storage = overrides.storage ?? await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (!overrides.storage) await migrateToLatest(storage.db);
+
+  const bus = new MemoryEventBus<AuthEvents>((err, event) => logger.error({ err, event }, 'event listener failed'));
+  const hub = new WsHub();
+  const tenants = new TenantStore(storage.db);
+  const audit = new AuditLog(storage.db, clock);
+  const argon2 = overrides.argon2 ?? DEFAULT_ARGON2;
+  const directory = new Directory({ db: storage.db, clock, audit, bus, argon2 });
+  const throttle = new LoginThrottle({
+    clock,
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+    maxFailuresPerIp: config.loginMaxFailuresPerIp,
+    windowMs: config.loginLockoutMinutes * 60_000,
+    lockoutMs: config.loginLockoutMinutes * 60_000,
+  });
+  const sessionTtlMs = config.sessionTtlMinutes * 60_000;
+  const auth = new Authenticator({ db: storage.db, clock, audit, bus, tenants, throttle, sessionTtlMs, argon2 });
+  const unproject = projectToBrowser(bus, hub);
+
+  const demo = config.seedDemo
+    ? await seedDemo({ tenants, directory, now: new Date(clock.now()) }, config.demoPassword)
+    : undefined;
+
+  const http = await buildHttpServer({
+    logger, storage, auth, directory, tenants, audit, hub,
+    bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
+    webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
+    version: VERSION,
+  });
+
+  return {
+    config, http, storage, bus, hub, tenants, directory, auth, audit, demo,
+    listen: () => http.listen({ host: config.httpHost, port: config.httpPort }),
+    async stop() {
+      unproject();
+      hub.closeAll();
+      await http.close();
+      if (!overrides.storage) await storage.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Roles map to named permissions; the server checks a permission on every route.
+
+export const PERMISSIONS = [
+  'users.read', 'users.write',
+  'teams.read', 'teams.write',
+  'roles.read',
+  'audit.read',
+  'tokens.manage',
+  'agent.desktop',
+  'supervisor.monitor',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['admin', 'supervisor', 'agent', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  supervisor: ['users.read', 'teams.read', 'roles.read', 'agent.desktop', 'supervisor.monitor'],
+  agent: ['agent.desktop'],
+  auditor: ['users.read', 'teams.read', 'roles.read', 'audit.read'],
+};
+
+export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+export const isPermission = (v: unknown): v is Permission => typeof v === 'string' && (PERMISSIONS as readonly string[]).includes(v);
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  const set = new Set<Permission>();
+  for (const r of roles) for (const p of ROLE_PERMISSIONS[r]) set.add(p);
+  return PERMISSIONS.filter((p) => set.has(p));
+}

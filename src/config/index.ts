@@ -1,0 +1,1 @@
+export { type Config, type ConfigSources, ConfigError, loadConfig, configSources, CONFIG_KEYS } from './config.ts';

@@ -1,0 +1,1 @@
+export { seedDemo, generatePassword, type DemoSeed, type DemoLogin } from './seed-demo.ts';

@@ -1,0 +1,109 @@
+// The Fastify app: built separately from listening (tests use app.inject and real sockets alike).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { AuditLog } from '../audit/index.ts';
+import type { Authenticator, Directory } from '../auth/index.ts';
+import type { TenantStore } from '../tenancy/index.ts';
+import type { Storage } from '../storage/index.ts';
+import { installAccessControl, principalOf } from './auth-hook.ts';
+import { errorHandler, errorSchema } from './errors.ts';
+import { authenticated, publicRoute } from './fastify-types.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { userRoutes } from './routes/user-routes.ts';
+import type { WsHub } from './ws-hub.ts';
+
+export interface HttpDeps {
+  logger: FastifyBaseLogger;
+  storage: Storage;
+  auth: Authenticator;
+  directory: Directory;
+  tenants: TenantStore;
+  audit: AuditLog;
+  hub: WsHub;
+  bodyLimit: number;
+  trustProxy: boolean;
+  cookieSecure: boolean;
+  sessionTtlMs: number;
+  /** Built web app (index.html + assets); served at / with an SPA fallback when present. */
+  webRoot: string;
+  version: string;
+}
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "font-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+].join('; ');
+
+export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: d.logger,
+    bodyLimit: d.bodyLimit,
+    trustProxy: d.trustProxy,
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: true } },
+  });
+  app.setErrorHandler(errorHandler);
+  app.addSchema({ $id: 'Error', ...errorSchema });
+
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('X-Content-Type-Options', 'nosniff');
+    void reply.header('Referrer-Policy', 'no-referrer');
+    void reply.header('X-Frame-Options', 'DENY');
+    if (!req.url.startsWith('/api/docs')) void reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    if (req.url.startsWith('/api/')) void reply.header('Cache-Control', 'no-store');
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchboard API', version: d.version, description: 'Contact-center platform API. Errors are { code, message, details }.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
+          token: { type: 'http', scheme: 'bearer', description: 'API token (sbt_...) created in the admin console' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  installAccessControl(app, { auth: d.auth, audit: d.audit });
+
+  app.get('/healthz', { config: publicRoute, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await d.storage.ping();
+      return { status: 'ok', storage: d.storage.dialect, version: d.version };
+    } catch {
+      return reply.status(503).send({ code: 'SB_STORAGE_UNAVAILABLE', message: 'the database does not answer', details: {} });
+    }
+  });
+
+  await app.register(async (api) => {
+    await authRoutes(api, { auth: d.auth, directory: d.directory, tenants: d.tenants, cookieSecure: d.cookieSecure, sessionTtlMs: d.sessionTtlMs });
+    await userRoutes(api, { directory: d.directory });
+    await auditRoutes(api, { audit: d.audit, auth: d.auth });
+    api.get('/api/events', { websocket: true, config: authenticated, schema: { tags: ['events'], summary: 'Live events (WebSocket)' } }, (socket, req) => {
+      d.hub.add(socket, principalOf(req));
+    });
+  });
+
+  const hasWeb = existsSync(join(d.webRoot, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: d.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
+    if (wantsPage) return reply.status(404).type('text/plain').send('The web app is not built: run `npm run build:web` (npm start does it for you).');
+    return reply.status(404).send({ code: 'SB_ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} });
+  });
+  return app;
+}

@@ -1,0 +1,35 @@
+// SDP (RFC 8866) and the audio offer/answer model (RFC 3264), on plain strings and objects.
+// Callers map a `not-acceptable` negotiation failure to 488 Not Acceptable Here.
+export {
+  type SessionDescription,
+  type MediaDescription,
+  type Origin,
+  type Connection,
+  type Bandwidth,
+  type Timing,
+  type Attribute,
+  type SdpResult,
+  parseSdp,
+  serializeSdp,
+  attributeValue,
+} from './sdp.ts';
+export {
+  Direction,
+  AudioCodec,
+  type NegotiatedCodec,
+  type Negotiated,
+  type NegotiationFailure,
+  type AnswerResult,
+  type ReadAnswerResult,
+  type CreateOfferInput,
+  type AnswerOptions,
+  type SdpChange,
+  createOffer,
+  answerOffer,
+  readAnswer,
+  holdOffer,
+  resumeOffer,
+  bumpVersion,
+  compareVersions,
+  directionOf,
+} from './offer-answer.ts';

@@ -1,0 +1,23 @@
+// Runs the one set of migrations (both dialects) at start. Migrations are listed here in order.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { SqlDatabase } from './database.ts';
+import * as m0001 from './migrations/0001-foundation.ts';
+import * as m0002 from './migrations/0002-sip-registrar.ts';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': m0001,
+  '0002-sip-registrar': m0002,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** `schema`: the PostgreSQL schema that holds the tables (when not the default search path). */
+export async function migrateToLatest(db: SqlDatabase, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db, provider, migrationTableName: 'storage_migration', migrationLockTableName: 'storage_migration_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

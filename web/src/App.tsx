@@ -1,0 +1,69 @@
+// The app shell: login, then a navigation built from the user's permissions (checked again on the server).
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, setSessionEndedHandler, type Me } from './api.ts';
+import { LanguageSelect } from './ui/LanguageSelect.tsx';
+import { useLiveEvents } from './live-events.ts';
+import { navigate, usePath } from './router.ts';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+import { TeamsPage } from './pages/TeamsPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
+
+interface NavItem { path: string; label: string; permission?: string; render: (me: Me) => React.ReactNode }
+
+const NAV: NavItem[] = [
+  { path: '/', label: 'nav.home', render: (me) => <HomePage me={me} /> },
+  { path: '/users', label: 'nav.users', permission: 'users.read', render: (me) => <UsersPage me={me} /> },
+  { path: '/teams', label: 'nav.teams', permission: 'teams.read', render: (me) => <TeamsPage me={me} /> },
+  { path: '/audit', label: 'nav.audit', permission: 'audit.read', render: () => <AuditPage /> },
+  { path: '/tokens', label: 'nav.tokens', permission: 'tokens.manage', render: () => <TokensPage /> },
+  { path: '/account', label: 'nav.account', render: (me) => <AccountPage me={me} /> },
+];
+
+export function App() {
+  const { t } = useTranslation();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useEffect(() => {
+    setSessionEndedHandler(() => setMe(null));
+    api<Me>('GET', '/api/auth/me').then(setMe, () => setMe(null));
+  }, []);
+  if (me === undefined) return <p className="loading">{t('app.loading')}</p>;
+  if (me === null) return <LoginPage onLoggedIn={setMe} />;
+  return <Shell me={me} onLoggedOut={() => setMe(null)} />;
+}
+
+function Shell({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
+  const { t } = useTranslation();
+  const path = usePath();
+  const live = useLiveEvents(useCallback(onLoggedOut, [onLoggedOut]));
+  const items = NAV.filter((n) => !n.permission || me.permissions.includes(n.permission));
+  const current = items.find((n) => n.path === path) ?? items[0]!;
+  const logout = async () => {
+    await api('POST', '/api/auth/logout').catch(() => undefined);
+    navigate('/');
+    onLoggedOut();
+  };
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">{t('app.name')}<small>{t('app.tagline')}</small></span>
+        <span className="workspace" data-testid="workspace">{me.tenantName}</span>
+        <span className={`live live-${live}`} data-testid="live-state">{live === 'open' ? t('app.live') : t('app.offline')}</span>
+        <LanguageSelect />
+        <span className="who" data-testid="current-user">{me.displayName}</span>
+        <button type="button" onClick={() => void logout()} data-testid="logout">{t('nav.logout')}</button>
+      </header>
+      <nav className="sidenav" aria-label={t('nav.main')}>
+        {items.map((n) => (
+          <a key={n.path} href={n.path} className={n === current ? 'active' : ''} data-testid={`nav-${n.path.slice(1) || 'home'}`}
+            onClick={(e) => { e.preventDefault(); navigate(n.path); }}>{t(n.label)}</a>
+        ))}
+      </nav>
+      <main className="content">{current.render(me)}</main>
+    </div>
+  );
+}

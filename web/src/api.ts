@@ -1,0 +1,51 @@
+// Thin client for the Switchboard HTTP API. Errors carry the server's stable code (docs/errors.md).
+
+export interface Me {
+  id: string; tenantId: string; tenantSlug: string; tenantName: string; username: string; displayName: string;
+  email: string | null; roles: string[]; permissions: string[]; totpEnabled: boolean;
+}
+export interface User {
+  id: string; username: string; displayName: string; email: string | null; roles: string[]; teamIds: string[];
+  disabled: boolean; totpEnabled?: boolean; createdAt: string; updatedAt: string;
+}
+export interface Team { id: string; name: string; description: string | null; memberIds: string[]; createdAt: string }
+export interface AuditEntry {
+  seq: number; at: string; actorId: string | null; actorName: string | null; action: string;
+  targetType: string | null; targetId: string | null; ip: string | null; details: Record<string, unknown>;
+}
+export interface ApiToken { id: string; name: string; permissions: string[]; createdAt: string; lastUsedAt: string | null; createdBy: string; token?: string }
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** Called when any request answers 401, so the app can return to the login page. */
+let onSessionEnded: () => void = () => {};
+export const setSessionEndedHandler = (fn: () => void): void => { onSessionEnded = fn; };
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError('network', 0, 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/auth/login') onSessionEnded();
+    throw new ApiError(payload.code ?? 'unknown', res.status, payload.message ?? res.statusText);
+  }
+  return payload as T;
+}

@@ -27,11 +27,12 @@ export const teamSchema = {
 
 export const meSchema = {
   type: 'object',
-  required: ['id', 'tenantId', 'tenantSlug', 'tenantName', 'username', 'displayName', 'email', 'roles', 'permissions', 'totpEnabled'],
+  required: ['id', 'tenantId', 'tenantSlug', 'tenantName', 'username', 'displayName', 'email', 'roles', 'permissions', 'totpEnabled', 'teams'],
   properties: {
     id: { type: 'string' }, tenantId: { type: 'string' }, tenantSlug: { type: 'string' }, tenantName: { type: 'string' },
     username: { type: 'string' }, displayName: { type: 'string' }, email: { type: ['string', 'null'] },
     roles: { type: 'array', items: roleSchema }, permissions: { type: 'array', items: permissionSchema }, totpEnabled: { type: 'boolean' },
+    teams: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
   },
 } as const;
 

@@ -50,7 +50,7 @@ describe('web app shell in Chromium', () => {
       await page.locator('.live-open').waitFor();
       return page.getByTestId('live-state').textContent();
     }), 'Live');
-    for (const nav of ['home', 'users', 'teams', 'audit', 'tokens', 'account']) assert.equal(await page.getByTestId(`nav-${nav}`).count(), 1, nav);
+    for (const nav of ['home', 'account', 'agent', 'supervisor', 'users', 'teams', 'audit', 'tokens']) assert.equal(await page.getByTestId(`nav-${nav}`).count(), 1, nav);
     await page.screenshot({ path: screenshotPath('home-admin-en') });
 
     await page.getByTestId('nav-users').click();
@@ -129,16 +129,38 @@ describe('web app shell in Chromium', () => {
     await context.close();
   });
 
-  test('an agent sees only what agents may use, and the server refuses the rest', async () => {
+  test('an agent sees only the agent area, and the server refuses the rest', async () => {
     const { context, page } = await newPage(browser, base);
     await logIn(page, 'agent2');
     await page.getByTestId('welcome').waitFor();
-    assert.equal(await page.getByTestId('nav-users').count(), 0);
-    assert.equal(await page.getByTestId('nav-audit').count(), 0);
+    assert.equal(await page.getByTestId('area-agent').count(), 1);
+    assert.equal(await page.getByTestId('area-supervisor').count(), 0);
+    assert.equal(await page.getByTestId('area-admin').count(), 0);
+    await page.getByTestId('nav-agent').click();
+    assert.equal(await page.getByTestId('desktop-teams').textContent(), 'Front line');
     const status = await page.evaluate(async () => (await fetch('/api/users')).status);
     assert.equal(status, 403);
     await page.goto('/users');
     await page.getByTestId('welcome').waitFor();
+    await context.close();
+  });
+
+  test('a supervisor gets the agent and supervisor areas, read-only users, and the team roster', async () => {
+    const { context, page } = await newPage(browser, base);
+    await logIn(page, 'supervisor');
+    await page.getByTestId('welcome').waitFor();
+    assert.equal(await page.getByTestId('area-agent').count(), 1);
+    assert.equal(await page.getByTestId('nav-audit').count(), 0);
+    assert.equal(await page.getByTestId('nav-tokens').count(), 0);
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('user-row-agent1').waitFor();
+    assert.equal(await page.getByTestId('new-user').count(), 0, 'no create button without users.write');
+    await page.getByTestId('nav-supervisor').click();
+    const roster = page.getByTestId('roster-Front line');
+    await roster.waitFor();
+    const names = await roster.locator('tbody tr td:first-child').allTextContents();
+    assert.ok(names.includes('Sam Supervisor') && names.length >= 3, names.join(', '));
+    await page.screenshot({ path: screenshotPath('roster-supervisor-en') });
     await context.close();
   });
 

@@ -12,16 +12,22 @@ import { TeamsPage } from './pages/TeamsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { AgentDesktopPage } from './pages/AgentDesktopPage.tsx';
+import { RosterPage } from './pages/RosterPage.tsx';
 
-interface NavItem { path: string; label: string; permission?: string; render: (me: Me) => React.ReactNode }
+interface NavItem { path: string; label: string; area: Area; permission?: string; render: (me: Me) => React.ReactNode }
+type Area = 'me' | 'agent' | 'supervisor' | 'admin';
+const AREAS: readonly Area[] = ['me', 'agent', 'supervisor', 'admin'];
 
 const NAV: NavItem[] = [
-  { path: '/', label: 'nav.home', render: (me) => <HomePage me={me} /> },
-  { path: '/users', label: 'nav.users', permission: 'users.read', render: (me) => <UsersPage me={me} /> },
-  { path: '/teams', label: 'nav.teams', permission: 'teams.read', render: (me) => <TeamsPage me={me} /> },
-  { path: '/audit', label: 'nav.audit', permission: 'audit.read', render: () => <AuditPage /> },
-  { path: '/tokens', label: 'nav.tokens', permission: 'tokens.manage', render: () => <TokensPage /> },
-  { path: '/account', label: 'nav.account', render: (me) => <AccountPage me={me} /> },
+  { path: '/', label: 'nav.home', area: 'me', render: (me) => <HomePage me={me} /> },
+  { path: '/account', label: 'nav.account', area: 'me', render: (me) => <AccountPage me={me} /> },
+  { path: '/agent', label: 'nav.desktop', area: 'agent', permission: 'agent.desktop', render: (me) => <AgentDesktopPage me={me} /> },
+  { path: '/supervisor', label: 'nav.roster', area: 'supervisor', permission: 'supervisor.monitor', render: () => <RosterPage /> },
+  { path: '/users', label: 'nav.users', area: 'admin', permission: 'users.read', render: (me) => <UsersPage me={me} /> },
+  { path: '/teams', label: 'nav.teams', area: 'admin', permission: 'teams.read', render: (me) => <TeamsPage me={me} /> },
+  { path: '/audit', label: 'nav.audit', area: 'admin', permission: 'audit.read', render: () => <AuditPage /> },
+  { path: '/tokens', label: 'nav.tokens', area: 'admin', permission: 'tokens.manage', render: () => <TokensPage /> },
 ];
 
 export function App() {
@@ -58,9 +64,14 @@ function Shell({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
         <button type="button" onClick={() => void logout()} data-testid="logout">{t('nav.logout')}</button>
       </header>
       <nav className="sidenav" aria-label={t('nav.main')}>
-        {items.map((n) => (
-          <a key={n.path} href={n.path} className={n === current ? 'active' : ''} data-testid={`nav-${n.path.slice(1) || 'home'}`}
-            onClick={(e) => { e.preventDefault(); navigate(n.path); }}>{t(n.label)}</a>
+        {AREAS.filter((a) => items.some((n) => n.area === a)).map((area) => (
+          <div key={area} className="nav-area" data-testid={`area-${area}`}>
+            <h3>{t(`nav.area.${area}`)}</h3>
+            {items.filter((n) => n.area === area).map((n) => (
+              <a key={n.path} href={n.path} className={n === current ? 'active' : ''} data-testid={`nav-${n.path.slice(1) || 'home'}`}
+                onClick={(e) => { e.preventDefault(); navigate(n.path); }}>{t(n.label)}</a>
+            ))}
+          </div>
         ))}
       </nav>
       <main className="content">{current.render(me)}</main>

@@ -2,7 +2,7 @@
 
 export interface Me {
   id: string; tenantId: string; tenantSlug: string; tenantName: string; username: string; displayName: string;
-  email: string | null; roles: string[]; permissions: string[]; totpEnabled: boolean;
+  email: string | null; roles: string[]; permissions: string[]; totpEnabled: boolean; teams: { id: string; name: string }[];
 }
 export interface User {
   id: string; username: string; displayName: string; email: string | null; roles: string[]; teamIds: string[];

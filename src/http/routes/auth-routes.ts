@@ -30,11 +30,12 @@ const codeBody = { type: 'object', required: ['code'], additionalProperties: fal
 
 export async function authRoutes(app: FastifyInstance, d: AuthRouteDeps): Promise<void> {
   const me = async (tenantId: string, userId: string) => {
-    const [user, tenant] = await Promise.all([d.directory.getUser(tenantId, userId), d.tenants.byId(tenantId)]);
+    const [user, tenant, teams] = await Promise.all([d.directory.getUser(tenantId, userId), d.tenants.byId(tenantId), d.directory.listTeams(tenantId)]);
     if (!tenant) throw new DomainError('SB_NOT_FOUND', 404, 'workspace not found');
     return {
       id: user.id, tenantId, tenantSlug: tenant.slug, tenantName: tenant.name, username: user.username, displayName: user.displayName,
       email: user.email, roles: user.roles, permissions: [] as string[], totpEnabled: user.totpEnabled,
+      teams: teams.filter((t) => user.teamIds.includes(t.id)).map((t) => ({ id: t.id, name: t.name })),
     };
   };
 

@@ -10,6 +10,7 @@ import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
 import { seedDemo, type DemoSeed } from './demo/index.ts';
+import { Phones, SqlPhoneStore } from './voice/index.ts';
 
 export const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -32,6 +33,7 @@ export interface App {
   readonly directory: Directory;
   readonly auth: Authenticator;
   readonly audit: AuditLog;
+  readonly phones: Phones;
   readonly demo: DemoSeed | undefined;
   /** Starts listening; returns the bound HTTP address. */
   listen(): Promise<string>;
@@ -60,20 +62,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const sessionTtlMs = config.sessionTtlMinutes * 60_000;
   const auth = new Authenticator({ db: storage.db, clock, audit, bus, tenants, throttle, sessionTtlMs, argon2 });
   const unproject = projectToBrowser(bus, hub);
+  const phoneStore = new SqlPhoneStore(storage.db, clock);
+  const phones = new Phones({
+    store: phoneStore,
+    audit,
+    realmOf: async (tenantId) => (await tenants.byId(tenantId))?.slug ?? tenantId,
+    assertUser: async (tenantId, userId) => { await directory.getUser(tenantId, userId); },
+  });
 
   const demo = config.seedDemo
-    ? await seedDemo({ tenants, directory, now: new Date(clock.now()) }, config.demoPassword)
+    ? await seedDemo({ tenants, directory, phones, now: new Date(clock.now()) }, config.demoPassword)
     : undefined;
 
   const http = await buildHttpServer({
-    logger, storage, auth, directory, tenants, audit, hub,
+    logger, storage, auth, directory, tenants, audit, phones, hub,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
     webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
     version: VERSION,
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, demo,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, demo,
     listen: () => http.listen({ host: config.httpHost, port: config.httpPort }),
     async stop() {
       unproject();

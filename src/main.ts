@@ -29,6 +29,8 @@ try {
   if (app.demo) {
     console.log(`\nDemo workspace created. Open http://localhost:${config.httpPort}/ and log in with workspace "${app.demo.tenantSlug}":`);
     for (const l of app.demo.logins) console.log(`  ${l.username.padEnd(12)} ${l.password.padEnd(22)} (${l.roles.join(', ')})`);
+    console.log(`SIP phones (realm "${app.demo.tenantSlug}"):`);
+    for (const p of app.demo.phones) console.log(`  ${p.username.padEnd(12)} ${p.password.padEnd(22)} (${p.owner})`);
     if (!config.demoPassword) console.log('These passwords are shown only this once.');
     console.log('');
   }

@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'roles.read',
   'audit.read',
   'tokens.manage',
+  'phones.read', 'phones.manage',
   'agent.desktop',
   'supervisor.monitor',
 ] as const;
@@ -16,7 +17,7 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: ['users.read', 'teams.read', 'roles.read', 'agent.desktop', 'supervisor.monitor'],
+  supervisor: ['users.read', 'teams.read', 'roles.read', 'phones.read', 'agent.desktop', 'supervisor.monitor'],
   agent: ['agent.desktop'],
   auditor: ['users.read', 'teams.read', 'roles.read', 'audit.read'],
 };

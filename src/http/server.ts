@@ -18,6 +18,8 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import type { WsHub } from './ws-hub.ts';
+import type { Phones } from '../voice/index.ts';
+import { phoneRoutes } from './routes/phone-routes.ts';
 
 export interface HttpDeps {
   logger: FastifyBaseLogger;
@@ -26,6 +28,7 @@ export interface HttpDeps {
   directory: Directory;
   tenants: TenantStore;
   audit: AuditLog;
+  phones: Phones;
   hub: WsHub;
   bodyLimit: number;
   trustProxy: boolean;
@@ -92,6 +95,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
     await authRoutes(api, { auth: d.auth, directory: d.directory, tenants: d.tenants, cookieSecure: d.cookieSecure, sessionTtlMs: d.sessionTtlMs });
     await userRoutes(api, { directory: d.directory });
     await auditRoutes(api, { audit: d.audit, auth: d.auth });
+    await phoneRoutes(api, { phones: d.phones });
     api.get('/api/events', { websocket: true, config: authenticated, schema: { tags: ['events'], summary: 'Live events (WebSocket)' } }, (socket, req) => {
       d.hub.add(socket, principalOf(req));
     });

@@ -3,10 +3,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { SqlDatabase } from './database.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-sip-registrar.ts';
+import * as m0003 from './migrations/0003-voice-phones.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-sip-registrar': m0002,
+  '0003-voice-phones': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

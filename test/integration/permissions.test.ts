@@ -22,6 +22,7 @@ const scratchUser = async (t: TestApp) => {
   return u.id;
 };
 const scratchTeam = async (t: TestApp) => (await t.app.directory.createTeam(t.tenants.demo, { name: `Team ${++seq}` })).id;
+const scratchPhone = async (t: TestApp) => (await t.app.phones.create(t.tenants.demo, { username: `3${++seq}`, displayName: 'Scratch', password: 'long enough secret' })).id;
 const anyUser = async (t: TestApp) => (await t.app.directory.listUsers(t.tenants.demo))[0]!.id;
 
 const MATRIX: Record<string, Case> = {
@@ -55,6 +56,12 @@ const MATRIX: Record<string, Case> = {
       return { url: `/api/tokens/${tok.id}` };
     },
   },
+  'GET /api/phones': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/phones' }) },
+  'POST /api/phones': { allowed: ['admin'], request: async () => ({ url: '/api/phones', payload: { username: `2${++seq}`, displayName: 'Desk', password: 'long enough secret' } }) },
+  'PUT /api/phones/:id/password': { allowed: ['admin'], request: async (t) => ({ url: `/api/phones/${await scratchPhone(t)}/password`, payload: { password: 'another long secret' } }) },
+  'DELETE /api/phones/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/phones/${await scratchPhone(t)}` }) },
+  'GET /api/sip/domains': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/sip/domains' }) },
+  'POST /api/sip/domains': { allowed: ['admin'], request: async () => ({ url: '/api/sip/domains', payload: { domain: `d${++seq}.example.com` } }) },
   'GET /api/events': { allowed: ['any'], request: async () => ({ url: '/api/events' }) },
 };
 

@@ -14,11 +14,13 @@ for (const dialect of testStorageTargets()) {
     let foreignUser: string;
     let foreignTeam: string;
     let foreignToken: string;
+    let foreignPhone: string;
     let cookie: string;
     const snapshot = async () => JSON.stringify([
       await t.app.directory.listUsers(t.tenants.other),
       await t.app.directory.listTeams(t.tenants.other),
       await t.app.auth.listTokens(t.tenants.other),
+      await t.app.phones.list(t.tenants.other),
     ]);
 
     before(async () => {
@@ -28,12 +30,13 @@ for (const dialect of testStorageTargets()) {
       foreignTeam = (await t.app.directory.listTeams(t.tenants.other))[0]!.id;
       const oAdmin = users.find((u) => u.username === 'o-admin')!;
       foreignToken = (await t.app.auth.createToken({ principal: { kind: 'session', tenantId: t.tenants.other, userId: oAdmin.id, name: 'o-admin', roles: ['admin'], permissions: ['users.read'], credentialId: 'x' }, ip: null }, { name: 'foreign', permissions: ['users.read'] })).id;
+      foreignPhone = (await t.app.phones.create(t.tenants.other, { username: '1001', displayName: 'Their desk phone', password: 'their long secret', userId: foreignUser })).id;
       cookie = await login(t, 'demo', 'admin');
     });
     after(async () => { await t.close(); });
 
     // Every route with an :id, called by the demo admin (who holds every permission) with the other tenant's ids.
-    const ID_ROUTES: Record<string, { kind: 'user' | 'team' | 'token'; payload?: object }> = {
+    const ID_ROUTES: Record<string, { kind: 'user' | 'team' | 'token' | 'phone'; payload?: object }> = {
       'GET /api/users/:id': { kind: 'user' },
       'PATCH /api/users/:id': { kind: 'user', payload: { displayName: 'hijacked', password: 'another long password' } },
       'POST /api/users/:id/disable': { kind: 'user' },
@@ -42,6 +45,8 @@ for (const dialect of testStorageTargets()) {
       'PATCH /api/teams/:id': { kind: 'team', payload: { name: 'hijacked' } },
       'DELETE /api/teams/:id': { kind: 'team' },
       'DELETE /api/tokens/:id': { kind: 'token' },
+      'PUT /api/phones/:id/password': { kind: 'phone', payload: { password: 'hijacked secret!' } },
+      'DELETE /api/phones/:id': { kind: 'phone' },
     };
 
     test('the table covers every route that takes an id', () => {
@@ -52,7 +57,7 @@ for (const dialect of testStorageTargets()) {
     for (const [key, c] of Object.entries(ID_ROUTES)) {
       test(`${key} with a foreign id answers exactly like a missing id, and changes nothing`, async () => {
         const [method, path] = key.split(' ') as [string, string];
-        const foreign = c.kind === 'user' ? foreignUser : c.kind === 'team' ? foreignTeam : foreignToken;
+        const foreign = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone }[c.kind];
         const before = await snapshot();
         const call = (id: string) => t.app.http.inject({ method: method as 'GET', url: path.replace(':id', id), headers: { cookie }, ...(c.payload ? { payload: c.payload } : {}) });
         const foreignRes = await call(foreign);
@@ -73,6 +78,16 @@ for (const dialect of testStorageTargets()) {
       assert.ok(tokens.every((x) => x.name !== 'foreign'));
       const audit = (await t.app.http.inject({ method: 'GET', url: '/api/audit?limit=500', headers: { cookie } })).json().items as { actorName: string | null; details: Record<string, unknown> }[];
       assert.ok(audit.every((e) => !String(e.actorName ?? '').startsWith('o-') && !String(e.details['username'] ?? '').startsWith('o-')));
+    });
+
+    test('phones: lists are scoped, a foreign user cannot own a phone, the same extension lives in two tenants', async () => {
+      const phones = (await t.app.http.inject({ method: 'GET', url: '/api/phones', headers: { cookie } })).json().items as { displayName: string }[];
+      assert.ok(phones.every((p) => p.displayName !== 'Their desk phone'));
+      const stolen = await t.app.http.inject({ method: 'POST', url: '/api/phones', headers: { cookie }, payload: { username: '2001', displayName: 'X', password: 'long enough secret', userId: foreignUser } });
+      assert.equal(stolen.statusCode, 404, stolen.body);
+      const ours = (phones as unknown as { username: string }[]).map((p) => p.username);
+      assert.ok(ours.includes('1001'), 'the demo tenant has its own 1001');
+      assert.deepEqual((await t.app.phones.list(t.tenants.other)).map((p) => p.username), ['1001']);
     });
 
     test('a user cannot be added to a foreign team', async () => {

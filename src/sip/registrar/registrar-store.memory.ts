@@ -1,24 +1,26 @@
 import type { Binding, RegistrarStore } from './registrar-store.ts';
 
+const key = (tenantId: string, aor: string): string => `${tenantId}\u0000${aor}`;
+
 export class MemoryRegistrarStore implements RegistrarStore {
   readonly #byAor = new Map<string, Map<string, Binding>>();
 
-  async list(aor: string, now: number): Promise<Binding[]> {
-    return [...(this.#byAor.get(aor)?.values() ?? [])].filter((b) => b.expiresAt > now).map((b) => ({ ...b }));
+  async list(tenantId: string, aor: string, now: number): Promise<Binding[]> {
+    return [...(this.#byAor.get(key(tenantId, aor))?.values() ?? [])].filter((b) => b.expiresAt > now).map((b) => ({ ...b }));
   }
 
   async put(binding: Binding): Promise<void> {
-    let m = this.#byAor.get(binding.aor);
-    if (!m) { m = new Map(); this.#byAor.set(binding.aor, m); }
+    let m = this.#byAor.get(key(binding.tenantId, binding.aor));
+    if (!m) { m = new Map(); this.#byAor.set(key(binding.tenantId, binding.aor), m); }
     m.set(binding.contact, { ...binding });
   }
 
-  async remove(aor: string, contact: string): Promise<void> {
-    this.#byAor.get(aor)?.delete(contact);
+  async remove(tenantId: string, aor: string, contact: string): Promise<void> {
+    this.#byAor.get(key(tenantId, aor))?.delete(contact);
   }
 
-  async removeAll(aor: string): Promise<void> {
-    this.#byAor.delete(aor);
+  async removeAll(tenantId: string, aor: string): Promise<void> {
+    this.#byAor.delete(key(tenantId, aor));
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -2,6 +2,8 @@
 import type { TransportProtocol } from '../transport/transport.ts';
 
 export interface Binding {
+  /** The tenant the AOR's domain belongs to; every query is scoped by it. */
+  tenantId: string;
   /** Canonical AOR, e.g. `sip:alice@demo.example` (scheme, user and host; §10.3 step 5). */
   aor: string;
   /** Contact URI as the UA registered it. */
@@ -22,11 +24,11 @@ export interface Binding {
 
 export interface RegistrarStore {
   /** Live bindings of an AOR (expired ones are not returned). */
-  list(aor: string, now: number): Promise<Binding[]>;
+  list(tenantId: string, aor: string, now: number): Promise<Binding[]>;
   /** Inserts or replaces the binding of (aor, contact). */
   put(binding: Binding): Promise<void>;
-  remove(aor: string, contact: string): Promise<void>;
-  removeAll(aor: string): Promise<void>;
+  remove(tenantId: string, aor: string, contact: string): Promise<void>;
+  removeAll(tenantId: string, aor: string): Promise<void>;
   /** Deletes expired bindings; returns how many. */
   purgeExpired(now: number): Promise<number>;
 }

@@ -11,6 +11,7 @@ export interface RegisterContact {
 }
 
 export interface RegisterInput {
+  tenantId: string;
   aor: string;
   /** `*` (remove all) or the Contact values; an empty list is a query (§10.2.3). */
   contacts: '*' | RegisterContact[];
@@ -47,27 +48,28 @@ export class Registrar {
   }
 
   register(input: RegisterInput): Promise<RegisterOutcome> {
-    const prev = this.#locks.get(input.aor) ?? Promise.resolve();
+    const lockKey = `${input.tenantId}\u0000${input.aor}`;
+    const prev = this.#locks.get(lockKey) ?? Promise.resolve();
     const next = prev.catch(() => {}).then(() => this.#apply(input));
-    this.#locks.set(input.aor, next);
-    void next.finally(() => { if (this.#locks.get(input.aor) === next) this.#locks.delete(input.aor); }).catch(() => {});
+    this.#locks.set(lockKey, next);
+    void next.finally(() => { if (this.#locks.get(lockKey) === next) this.#locks.delete(lockKey); }).catch(() => {});
     return next;
   }
 
   /** Live contacts of an AOR, best q first (for forking a call to every registered phone). */
-  async lookup(aor: string, now: number): Promise<Binding[]> {
-    return (await this.store.list(aor, now)).sort((a, b) => b.q - a.q || b.updatedAt - a.updatedAt);
+  async lookup(tenantId: string, aor: string, now: number): Promise<Binding[]> {
+    return (await this.store.list(tenantId, aor, now)).sort((a, b) => b.q - a.q || b.updatedAt - a.updatedAt);
   }
 
   async #apply(r: RegisterInput): Promise<RegisterOutcome> {
-    const existing = await this.store.list(r.aor, r.now);
+    const existing = await this.store.list(r.tenantId, r.aor, r.now);
     if (r.contacts === '*') {
       // §10.3 step 6: "*" is only valid alone with Expires: 0.
       if (r.expiresHeader !== 0) return { status: 400, reason: 'Contact: * requires Expires: 0' };
       for (const b of existing) {
         if (b.callId === r.callId && b.cseq >= r.cseq) return { status: 500, reason: 'Out of order CSeq' };
       }
-      await this.store.removeAll(r.aor);
+      await this.store.removeAll(r.tenantId, r.aor);
       return { status: 200, bindings: [] };
     }
     // Validate every contact first: the request is applied entirely or not at all (§10.3 step 8).
@@ -85,14 +87,14 @@ export class Registrar {
     for (const p of plans) (p.expires === 0 ? after.delete(p.contact.uri) : after.add(p.contact.uri));
     if (after.size > this.#o.maxBindingsPerAor) return { status: 403, reason: 'Too many contacts for this address' };
     for (const p of plans) {
-      if (p.expires === 0) await this.store.remove(r.aor, p.contact.uri);
+      if (p.expires === 0) await this.store.remove(r.tenantId, r.aor, p.contact.uri);
       else {
         await this.store.put({
-          aor: r.aor, contact: p.contact.uri, callId: r.callId, cseq: r.cseq, expiresAt: r.now + p.expires * 1000,
+          tenantId: r.tenantId, aor: r.aor, contact: p.contact.uri, callId: r.callId, cseq: r.cseq, expiresAt: r.now + p.expires * 1000,
           q: p.contact.q ?? 1, source: r.source, instanceId: p.contact.instanceId, updatedAt: r.now,
         });
       }
     }
-    return { status: 200, bindings: await this.lookup(r.aor, r.now) };
+    return { status: 200, bindings: await this.lookup(r.tenantId, r.aor, r.now) };
   }
 }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('sip_binding')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenancy_tenant.id'))
     .addColumn('aor', 'text', (c) => c.notNull())
     .addColumn('contact', 'text', (c) => c.notNull())
     .addColumn('call_id', 'text', (c) => c.notNull())
@@ -16,7 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('connection_id', 'text')
     .addColumn('instance_id', 'text')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('sip_binding_pk', ['aor', 'contact'])
+    .addPrimaryKeyConstraint('sip_binding_pk', ['tenant_id', 'aor', 'contact'])
     .execute();
   await db.schema.createIndex('sip_binding_expires').on('sip_binding').column('expires_at').execute();
 }

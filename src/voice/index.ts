@@ -1,0 +1,4 @@
+// Calls and the things calls need: phone endpoints (SIP credentials, SIP domains → tenant).
+export { type Phone, type NewPhone, type PhoneStore } from './phone-store.ts';
+export { SqlPhoneStore, type VoiceTables } from './phone-store.sql.ts';
+export { Phones, type PhonesDeps, type PhoneActor } from './phones.ts';

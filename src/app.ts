@@ -10,7 +10,9 @@ import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
 import { seedDemo, type DemoSeed } from './demo/index.ts';
-import { Phones, SqlPhoneStore } from './voice/index.ts';
+import { ExtensionCalls, Phones, SqlPhoneStore, sipDomains } from './voice/index.ts';
+import { DigestAuthenticator, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
+import { randomBytes } from 'node:crypto';
 
 export const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,6 +23,8 @@ export interface AppOverrides {
   /** An already-open, migrated storage (tests); otherwise opened from config. */
   storage?: Storage;
   webRoot?: string;
+  /** A SIP message trace (tests, debugging). */
+  sipTrace?: (direction: 'in' | 'out', bytes: Buffer, peer: { protocol: string; address: string; port: number }) => void;
 }
 
 export interface App {
@@ -34,8 +38,10 @@ export interface App {
   readonly auth: Authenticator;
   readonly audit: AuditLog;
   readonly phones: Phones;
+  /** SIP signalling; undefined when SB_SIP_ENABLED=false. */
+  readonly sip: { stack: SipStack; ua: UserAgent; registrar: Registrar; calls: ExtensionCalls } | undefined;
   readonly demo: DemoSeed | undefined;
-  /** Starts listening; returns the bound HTTP address. */
+  /** Starts listening (HTTP, then SIP when enabled); returns the bound HTTP address. */
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -74,6 +80,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ? await seedDemo({ tenants, directory, phones, now: new Date(clock.now()) }, config.demoPassword)
     : undefined;
 
+  const sip = config.sipEnabled ? buildSip(config, { storage, tenants, phoneStore, clock, logger, trace: overrides.sipTrace }) : undefined;
+
   const http = await buildHttpServer({
     logger, storage, auth, directory, tenants, audit, phones, hub,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
@@ -82,13 +90,47 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, demo,
-    listen: () => http.listen({ host: config.httpHost, port: config.httpPort }),
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, sip, demo,
+    async listen() {
+      const address = await http.listen({ host: config.httpHost, port: config.httpPort });
+      await sip?.stack.start();
+      return address;
+    },
     async stop() {
+      await sip?.stack.stop();
       unproject();
       hub.closeAll();
       await http.close();
       if (!overrides.storage) await storage.close();
     },
   };
+}
+
+/** SIP: transports and transactions, the user agent core, the registrar with digest auth, extension calls. */
+function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace'] }) {
+  const log = d.logger.child({ module: 'sip' });
+  const allow = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'NOTIFY', 'REFER'];
+  const stack = new SipStack({
+    listen: { address: config.sipHost, port: config.sipPort, wsPort: config.sipWsPort },
+    clock: d.clock, log, floodLimitPerSecond: config.sipFloodLimit, trace: d.trace,
+    policy: { allow, supported: ['replaces'], accept: ['application/sdp', 'multipart/mixed'] },
+  });
+  const domains = sipDomains({ phones: d.phoneStore, tenants: d.tenants, defaultTenant: config.sipDefaultTenant });
+  const registrar = new Registrar(new SqlRegistrarStore(d.storage.db));
+  const digest = new DigestAuthenticator({
+    clock: d.clock,
+    secret: config.sipNonceSecret ?? randomBytes(32),
+    lookupHa1: async (realm, username, hash) => {
+      const tenantId = await domains.tenantOfRealm(realm);
+      return tenantId ? d.phoneStore.ha1(tenantId, username, hash) : undefined;
+    },
+    nonceTtlMs: 5 * 60_000,
+    failureLimit: config.sipAuthFailures,
+    failureWindowMs: 10 * 60_000,
+    blockMs: 15 * 60_000,
+  });
+  let ua: UserAgent | undefined;
+  const calls = new ExtensionCalls({ ua: () => ua!, domains, registrar, phones: d.phoneStore, clock: d.clock, log });
+  ua = new UserAgent({ stack, clock: d.clock, log, allow, calls, registrar: new RegistrarService({ registrar, digest, domains, clock: d.clock, log, algorithms: config.sipDigestAlgorithms }) });
+  return { stack, ua, registrar, calls };
 }

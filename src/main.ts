@@ -26,6 +26,10 @@ try {
   const address = await app.listen();
   const where = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
   console.log(`Switchboard ${address} is ready (storage: ${where}).`);
+  if (app.sip) {
+    const udp = app.sip.stack.local('udp');
+    console.log(`SIP on ${udp.address}:${udp.port} (UDP and TCP)${config.sipWsPort === undefined ? '' : `, WebSocket on port ${app.sip.stack.local('ws').port}`}.`);
+  }
   if (app.demo) {
     console.log(`\nDemo workspace created. Open http://localhost:${config.httpPort}/ and log in with workspace "${app.demo.tenantSlug}":`);
     for (const l of app.demo.logins) console.log(`  ${l.username.padEnd(12)} ${l.password.padEnd(22)} (${l.roles.join(', ')})`);

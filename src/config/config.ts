@@ -20,7 +20,15 @@ export interface Config {
   readonly loginMaxFailuresPerAccount: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginLockoutMinutes: number;
+  readonly sipEnabled: boolean;
+  readonly sipHost: string;
   readonly sipPort: number;
+  readonly sipWsPort: number | undefined;
+  readonly sipFloodLimit: number;
+  readonly sipDefaultTenant: string | undefined;
+  readonly sipAuthFailures: number;
+  readonly sipNonceSecret: string | undefined;
+  readonly sipDigestAlgorithms: readonly ('SHA-256' | 'MD5')[];
   readonly rtpPorts: { readonly min: number; readonly max: number };
 }
 
@@ -84,6 +92,15 @@ const portRange = (raw: Raw, key: string): { min: number; max: number } => {
   return { min, max };
 };
 
+/** RFC 8760 §2.4: challenges in order of preference; some UAs read only the first. */
+const digestAlgorithms = (raw: Raw, key: string): ('SHA-256' | 'MD5')[] => {
+  const list = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((x) => x.trim().toUpperCase());
+  if (list.length === 0 || list.some((a) => a !== 'SHA-256' && a !== 'MD5') || new Set(list).size !== list.length) {
+    throw new ConfigError(key, `must list SHA-256 and/or MD5, comma-separated, got ${JSON.stringify(raw)}`);
+  }
+  return list as ('SHA-256' | 'MD5')[];
+};
+
 const SPECS: { [K in keyof Config]: KeySpec } = {
   httpHost: { env: 'SB_HTTP_HOST', flag: 'http-host', parse: str, default: '0.0.0.0' },
   httpPort: { env: 'SB_HTTP_PORT', flag: 'http-port', parse: int(0, 65535), default: 8080 },
@@ -99,7 +116,15 @@ const SPECS: { [K in keyof Config]: KeySpec } = {
   loginMaxFailuresPerAccount: { env: 'SB_LOGIN_MAX_FAILURES_ACCOUNT', flag: 'login-max-failures-account', parse: int(1, 1000), default: 5 },
   loginMaxFailuresPerIp: { env: 'SB_LOGIN_MAX_FAILURES_IP', flag: 'login-max-failures-ip', parse: int(1, 100000), default: 30 },
   loginLockoutMinutes: { env: 'SB_LOGIN_LOCKOUT_MINUTES', flag: 'login-lockout-minutes', parse: int(1, 24 * 60), default: 15 },
+  sipEnabled: { env: 'SB_SIP_ENABLED', flag: 'sip-enabled', parse: bool, default: true },
+  sipHost: { env: 'SB_SIP_HOST', flag: 'sip-host', parse: str, default: '0.0.0.0' },
   sipPort: { env: 'SB_SIP_PORT', flag: 'sip-port', parse: int(0, 65535), default: 5060 },
+  sipWsPort: { env: 'SB_SIP_WS_PORT', flag: 'sip-ws-port', parse: int(0, 65535), default: 5066 },
+  sipFloodLimit: { env: 'SB_SIP_FLOOD_LIMIT', flag: 'sip-flood-limit', parse: int(0, 1_000_000), default: 0 },
+  sipDefaultTenant: { env: 'SB_SIP_DEFAULT_TENANT', flag: 'sip-default-tenant', parse: str, default: undefined },
+  sipAuthFailures: { env: 'SB_SIP_AUTH_FAILURES', flag: 'sip-auth-failures', parse: int(1, 1000), default: 10 },
+  sipDigestAlgorithms: { env: 'SB_SIP_DIGEST_ALGORITHMS', flag: 'sip-digest-algorithms', parse: digestAlgorithms, default: ['SHA-256', 'MD5'] },
+  sipNonceSecret: { env: 'SB_SIP_NONCE_SECRET', flag: 'sip-nonce-secret', parse: str, default: undefined },
   rtpPorts: { env: 'SB_RTP_PORTS', flag: 'rtp-ports', parse: portRange, default: { min: 20000, max: 29999 } },
 };
 

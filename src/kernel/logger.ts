@@ -5,7 +5,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
 export const REDACTED_PATHS = [
-  'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'totpSecret', '*.totpSecret',
+  'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'sipNonceSecret', '*.sipNonceSecret', 'totpSecret', '*.totpSecret',
   'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', 'headers.authorization',
 ];
 

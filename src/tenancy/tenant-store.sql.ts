@@ -40,6 +40,12 @@ export class TenantStore {
     return r ? toTenant(r) : undefined;
   }
 
+  /** The tenant, when exactly one exists (a single-company install). */
+  async only(): Promise<Tenant | undefined> {
+    const rows = await this.#db.selectFrom('tenancy_tenant').selectAll().limit(2).execute();
+    return rows.length === 1 ? toTenant(rows[0]!) : undefined;
+  }
+
   async count(): Promise<number> {
     const r = await this.#db.selectFrom('tenancy_tenant').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -2,3 +2,5 @@
 export { type Phone, type NewPhone, type PhoneStore } from './phone-store.ts';
 export { SqlPhoneStore, type VoiceTables } from './phone-store.sql.ts';
 export { Phones, type PhonesDeps, type PhoneActor } from './phones.ts';
+export { sipDomains } from './sip-domains.ts';
+export { ExtensionCalls, type ExtensionCallsDeps } from './extension-calls.ts';

@@ -20,7 +20,7 @@ interface Run {
 /** Runs main.ts until it exits or until `until(stdout)` holds, then checks /healthz and stops it with SIGTERM. */
 function runMain(env: Record<string, string>, args: string[] = [], until?: RegExp): Promise<Run & { health?: unknown }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', SB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', SB_LOG_LEVEL: 'warn', SB_SIP_HOST: '127.0.0.1', SB_SIP_PORT: '0', SB_SIP_WS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let health: unknown;

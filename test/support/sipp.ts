@@ -28,7 +28,10 @@ export interface SippRun {
 
 export interface SippOptions {
   scenario: string;
-  target: string;
+  /** host:port to send to; absent for a UAS that waits for calls. */
+  target?: string;
+  /** Local SIP port (default: a free one). */
+  port?: number;
   transport?: 'u1' | 't1';
   service?: string;
   calls?: number;
@@ -42,12 +45,23 @@ export interface SippOptions {
 }
 
 export async function runSipp(o: SippOptions): Promise<SippRun> {
+  return (await startSipp(o)).done;
+}
+
+export interface SippProcess {
+  port: number;
+  done: Promise<SippRun>;
+  kill(): void;
+}
+
+/** Starts sipp and returns at once (a UAS waits in the background for the call under test). */
+export async function startSipp(o: SippOptions): Promise<SippProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-sipp-'));
-  const localPort = await freeUdpPort();
+  const localPort = o.port ?? await freeUdpPort();
   const controlPort = await freeUdpPort();
   const mediaPort = 20000 + Math.floor(Math.random() * 10000) * 2;
   const args = [
-    '-sf', join(SCENARIOS, o.scenario), o.target,
+    '-sf', join(SCENARIOS, o.scenario), ...(o.target ? [o.target] : []),
     '-i', '127.0.0.1', '-mi', '127.0.0.1', '-mp', String(mediaPort), '-p', String(localPort), '-bind_local',
     '-ci', '127.0.0.1', '-cp', String(controlPort), '-nostdin', '-buff_size', '4194304',
     '-m', String(o.calls ?? 1), '-r', String(o.rate ?? 10), '-timeout', `${o.timeoutS ?? 30}s`, '-timeout_error',
@@ -60,8 +74,8 @@ export async function runSipp(o: SippOptions): Promise<SippRun> {
   }
   if (o.lostPercent) args.push('-lost', String(o.lostPercent));
   args.push(...(o.extra ?? []));
-  return new Promise((done, fail) => {
-    const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir } });
+  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir } });
+  const done = new Promise<SippRun>((done, fail) => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -73,4 +87,5 @@ export async function runSipp(o: SippOptions): Promise<SippRun> {
       done(run);
     });
   });
+  return { port: localPort, done, kill: () => child.kill('SIGTERM') };
 }

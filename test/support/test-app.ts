@@ -1,6 +1,6 @@
 // Builds the real app for integration tests: real storage (SQLite in memory, or a fresh PostgreSQL
 // schema), real HTTP via app.inject or a real socket, cheaper Argon2id parameters, and two tenants.
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type AppOverrides } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock } from '../../src/kernel/index.ts';
 import { openTestStorage, type SqlDialectName } from '../../src/storage/index.ts';
@@ -17,11 +17,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: SqlDialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Real time instead of a ManualClock, for suites whose peers (sipp, baresip) run on real time. */
+  realClock?: boolean;
+  sipTrace?: AppOverrides['sipTrace'];
+}
+
+export async function startTestApp(dialect: SqlDialectName, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const storage = await openTestStorage(dialect);
   const clock = new ManualClock(Date.UTC(2026, 10, 22, 9, 0, 0));
-  const config = loadConfig({ env: { SB_LOG_LEVEL: 'silent', SB_DEMO_PASSWORD: TEST_PASSWORD, SB_HTTP_HOST: '127.0.0.1', SB_HTTP_PORT: '0', ...env } });
-  const app = await buildApp(config, { storage, clock, argon2: TEST_ARGON2 });
+  const config = loadConfig({
+    env: {
+      SB_LOG_LEVEL: 'silent', SB_DEMO_PASSWORD: TEST_PASSWORD, SB_HTTP_HOST: '127.0.0.1', SB_HTTP_PORT: '0',
+      SB_SIP_HOST: '127.0.0.1', SB_SIP_PORT: '0', SB_SIP_WS_PORT: '0', SB_SIP_DEFAULT_TENANT: 'demo', ...env,
+    },
+  });
+  const app = await buildApp(config, { storage, ...(options.realClock ? {} : { clock }), argon2: TEST_ARGON2, ...(options.sipTrace ? { sipTrace: options.sipTrace } : {}) });
   const demo = await app.tenants.bySlug('demo');
   const other = await app.tenants.create({ slug: 'other', name: 'Other Company', timeZone: 'Asia/Taipei' }, new Date(clock.now()));
   const roles: Role[] = ['admin', 'supervisor', 'agent', 'auditor'];

@@ -81,3 +81,20 @@ export const TORTURE_OUTCOME: Record<string, { parse: 'ok' | 'malformed' | 'fram
   'sdp01.txt': { parse: 'ok', check: 406 },
   'inv2543.txt': { parse: 'ok' },
 };
+
+/**
+ * The final answer Switchboard's running server sends to each corpus message (null: none, e.g. for
+ * responses, which are never answered). Requests that name a user who has no phone get 404; a To
+ * tag with no matching dialog gets 481 (§12.2.2); REGISTER without credentials gets 401.
+ */
+export const TORTURE_WIRE_ANSWER: Record<string, number | null> = {
+  'wsinv.txt': 481, 'intmeth.txt': 501, 'esc01.txt': 404, 'escnull.txt': 401, 'esc02.txt': 501, 'lwsdisp.txt': 200,
+  'longreq.txt': 404, 'dblreq.txt': 401, 'semiuri.txt': 200, 'transports.txt': 200, 'mpart01.txt': 405, 'unreason.txt': null,
+  'noreason.txt': null, 'badinv01.txt': 400, 'clerr.txt': 400, 'ncl.txt': 400, 'scalar02.txt': 400, 'scalarlg.txt': null,
+  'quotbal.txt': 400, 'ltgtruri.txt': 400, 'lwsruri.txt': 400, 'lwsstart.txt': 400, 'trws.txt': 400, 'escruri.txt': 400,
+  'baddate.txt': 404, 'regbadct.txt': 400, 'badaspec.txt': 200, 'baddn.txt': 400, 'badvers.txt': 505, 'mismatch01.txt': 400,
+  'mismatch02.txt': 501, 'bigcode.txt': null, 'badbranch.txt': 400, 'insuf.txt': 400, 'unkscm.txt': 416, 'novelsc.txt': 416,
+  'unksm2.txt': 400, 'bext01.txt': 420, 'invut.txt': 415, 'regaut01.txt': 401, 'multi01.txt': 400, 'mcl01.txt': 400,
+  'bcast.txt': null, 'zeromf.txt': 200, 'cparam01.txt': 401, 'cparam02.txt': 401, 'regescrt.txt': 401, 'sdp01.txt': 406,
+  'inv2543.txt': 404,
+};

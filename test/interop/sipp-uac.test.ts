@@ -1,0 +1,81 @@
+// sipp as the caller and as the phone, Switchboard in the middle, on loopback over UDP: OPTIONS,
+// REGISTER with digest, calls answered, refused, unknown and cancelled. sipp's exit code is the
+// assertion; the server's own state is checked too.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSipp, sippAvailable, startSipp, type SippOptions } from '../support/sipp.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
+import { aorOf } from '../../src/sip/index.ts';
+
+describe('sipp ↔ Switchboard over UDP', { skip: sippAvailable() ? false : 'sipp (Debian package sip-tester) is not installed: .ci/run installs it' }, () => {
+  let t: TestApp;
+  let target: string;
+
+  before(async () => {
+    // sipp answers only the first challenge and computes MD5 only (RFC 8760 §2.4 lets us order them).
+    t = await startTestApp('sqlite', { SB_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256' }, { realClock: true });
+    await t.app.listen();
+    const udp = t.app.sip!.stack.local('udp');
+    target = `${udp.address}:${udp.port}`;
+  });
+  after(async () => { await t?.close(); });
+
+  const expectPass = async (o: Omit<SippOptions, 'target'>) => {
+    const r = await runSipp({ ...o, target });
+    assert.equal(r.code, 0, `${o.scenario} failed:\n${r.errors}\n${r.stdout.slice(-2000)}\n${r.messages.slice(-4000)}`);
+    return r;
+  };
+
+  /** A sipp phone registered as `extension` (binding written by the registrar, as a REGISTER would). */
+  const phone = async (extension: string, scenario: string) => {
+    const uas = await startSipp({ scenario, timeoutS: 20 });
+    const now = Date.now();
+    await t.app.sip!.registrar.register({
+      tenantId: t.tenants.demo, aor: aorOf(extension, 'demo'), contacts: [{ uri: `sip:${extension}@127.0.0.1:${uas.port}` }],
+      expiresHeader: 300, callId: `reg-${extension}-${now}`, cseq: 1, source: { protocol: 'udp', address: '127.0.0.1', port: uas.port }, now,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    return uas;
+  };
+
+  test('OPTIONS is answered 200 (RFC 3261 §11.2)', async () => {
+    await expectPass({ scenario: 'uac-options-expect-200.xml' });
+  });
+
+  test('REGISTER is challenged, then accepted with digest credentials; the binding is stored', async () => {
+    await expectPass({ scenario: 'uac-register-digest-expect-200.xml', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD] });
+    const bindings = await t.app.sip!.registrar.lookup(t.tenants.demo, aorOf('1001', 'demo'), Date.now());
+    assert.equal(bindings.length, 1);
+    assert.match(bindings[0]!.contact, /^sip:1001@127\.0\.0\.1:\d+$/);
+  });
+
+  test('REGISTER with a wrong password is refused 403 and binds nothing', async () => {
+    await expectPass({ scenario: 'uac-register-wrong-password-expect-403.xml', inject: ['1002;demo'], extra: ['-au', '1002', '-ap', 'not the password'] });
+    assert.equal((await t.app.sip!.registrar.lookup(t.tenants.demo, aorOf('1002', 'demo'), Date.now())).length, 0);
+  });
+
+  test('a call to a number nobody has is 404', async () => {
+    await expectPass({ scenario: 'uac-invite-expect-404.xml', service: '9999' });
+  });
+
+  test('a call to a busy phone is 486, and both sides ACK', async () => {
+    const uas = await phone('1002', 'uas-busy-expect-486.xml');
+    await expectPass({ scenario: 'uac-invite-expect-486.xml', service: '1002' });
+    assert.equal((await uas.done).code, 0);
+  });
+
+  test('a call answered by the phone: INVITE/180/200/ACK, then BYE ends both legs', async () => {
+    const uas = await phone('1000', 'uas-answer-expect-bye.xml');
+    await expectPass({ scenario: 'uac-invite-bye-expect-200.xml', service: '1000' });
+    const callee = await uas.done;
+    assert.equal(callee.code, 0, callee.errors);
+    assert.equal(t.app.sip!.ua.activeDialogs, 0, 'no dialog left behind');
+  });
+
+  test('a ringing call cancelled by the caller: 200 to CANCEL, 487 to INVITE, and the phone is cancelled too', async () => {
+    const uas = await phone('1001', 'uas-ring-expect-cancel.xml');
+    await expectPass({ scenario: 'uac-invite-cancel-expect-487.xml', service: '1001' });
+    const callee = await uas.done;
+    assert.equal(callee.code, 0, callee.errors);
+  });
+});

@@ -92,7 +92,10 @@ const portRange = (raw: Raw, key: string): { min: number; max: number } => {
   return { min, max };
 };
 
-/** RFC 8760 §2.4: challenges in order of preference; some UAs read only the first. */
+/**
+ * RFC 8760 §2.4: challenges in order of preference. The default is MD5 alone: sipp reads only the
+ * first challenge and baresip 1.0 rejects a 401 that carries any algorithm it lacks.
+ */
 const digestAlgorithms = (raw: Raw, key: string): ('SHA-256' | 'MD5')[] => {
   const list = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((x) => x.trim().toUpperCase());
   if (list.length === 0 || list.some((a) => a !== 'SHA-256' && a !== 'MD5') || new Set(list).size !== list.length) {
@@ -123,7 +126,7 @@ const SPECS: { [K in keyof Config]: KeySpec } = {
   sipFloodLimit: { env: 'SB_SIP_FLOOD_LIMIT', flag: 'sip-flood-limit', parse: int(0, 1_000_000), default: 0 },
   sipDefaultTenant: { env: 'SB_SIP_DEFAULT_TENANT', flag: 'sip-default-tenant', parse: str, default: undefined },
   sipAuthFailures: { env: 'SB_SIP_AUTH_FAILURES', flag: 'sip-auth-failures', parse: int(1, 1000), default: 10 },
-  sipDigestAlgorithms: { env: 'SB_SIP_DIGEST_ALGORITHMS', flag: 'sip-digest-algorithms', parse: digestAlgorithms, default: ['SHA-256', 'MD5'] },
+  sipDigestAlgorithms: { env: 'SB_SIP_DIGEST_ALGORITHMS', flag: 'sip-digest-algorithms', parse: digestAlgorithms, default: ['MD5'] },
   sipNonceSecret: { env: 'SB_SIP_NONCE_SECRET', flag: 'sip-nonce-secret', parse: str, default: undefined },
   rtpPorts: { env: 'SB_RTP_PORTS', flag: 'rtp-ports', parse: portRange, default: { min: 20000, max: 29999 } },
 };

@@ -7,12 +7,12 @@ import { runSipp, sippAvailable, startSipp, type SippOptions } from '../support/
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
 import { aorOf } from '../../src/sip/index.ts';
 
-describe('sipp ↔ Switchboard over UDP', { skip: sippAvailable() ? false : 'sipp (Debian package sip-tester) is not installed: .ci/run installs it' }, () => {
+describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false : 'sipp (Debian package sip-tester) is not installed: .ci/run installs it' }, () => {
   let t: TestApp;
   let target: string;
 
   before(async () => {
-    // sipp answers only the first challenge and computes MD5 only (RFC 8760 §2.4 lets us order them).
+    // sipp answers the first challenge and computes MD5 only, so SHA-256 goes second (RFC 8760 §2.4).
     t = await startTestApp('sqlite', { SB_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256' }, { realClock: true });
     await t.app.listen();
     const udp = t.app.sip!.stack.local('udp');
@@ -49,9 +49,21 @@ describe('sipp ↔ Switchboard over UDP', { skip: sippAvailable() ? false : 'sip
     assert.match(bindings[0]!.contact, /^sip:1001@127\.0\.0\.1:\d+$/);
   });
 
+  test('over TCP too: OPTIONS, and REGISTER with digest (RFC 3261 §18.3 framing)', async () => {
+    await expectPass({ scenario: 'uac-options-expect-200.xml', transport: 't1' });
+    await expectPass({ scenario: 'uac-register-digest-expect-200.xml', transport: 't1', inject: ['1000;demo'], extra: ['-au', '1000', '-ap', TEST_PASSWORD] });
+    const [binding] = await t.app.sip!.registrar.lookup(t.tenants.demo, aorOf('1000', 'demo'), Date.now());
+    assert.equal(binding?.source.protocol, 'tcp');
+  });
+
   test('REGISTER with a wrong password is refused 403 and binds nothing', async () => {
     await expectPass({ scenario: 'uac-register-wrong-password-expect-403.xml', inject: ['1002;demo'], extra: ['-au', '1002', '-ap', 'not the password'] });
     assert.equal((await t.app.sip!.registrar.lookup(t.tenants.demo, aorOf('1002', 'demo'), Date.now())).length, 0);
+  });
+
+  test('with 10 % of packets lost, retransmissions still complete 30 OPTIONS and 30 refused INVITEs (§17.1.1.2, §17.2.1)', async () => {
+    await expectPass({ scenario: 'uac-options-expect-200.xml', calls: 30, rate: 30, lostPercent: 10 });
+    await expectPass({ scenario: 'uac-invite-expect-404.xml', service: '9999', calls: 30, rate: 30, lostPercent: 10 });
   });
 
   test('a call to a number nobody has is 404', async () => {

@@ -115,7 +115,7 @@ function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; p
     clock: d.clock, log, floodLimitPerSecond: config.sipFloodLimit, trace: d.trace,
     policy: { allow, supported: ['replaces'], accept: ['application/sdp', 'multipart/mixed'] },
   });
-  const domains = sipDomains({ phones: d.phoneStore, tenants: d.tenants, defaultTenant: config.sipDefaultTenant });
+  const domains = sipDomains({ phones: d.phoneStore, tenants: d.tenants, clock: d.clock, defaultTenant: config.sipDefaultTenant });
   const registrar = new Registrar(new SqlRegistrarStore(d.storage.db));
   const digest = new DigestAuthenticator({
     clock: d.clock,

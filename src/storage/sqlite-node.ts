@@ -31,11 +31,25 @@ class NodeSqliteStatement implements SqliteStatement {
   }
 }
 
+/** Prepared statements kept for reuse; Kysely sends the same few SQL texts over and over. */
+const STATEMENT_CACHE = 512;
+
 export function openNodeSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  const cache = new Map<string, NodeSqliteStatement>();
   return {
-    close: () => db.close(),
-    prepare: (sql: string) => new NodeSqliteStatement(db.prepare(sql)),
+    close: () => { cache.clear(); db.close(); },
+    prepare: (sql: string) => {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql); // re-insert: Map order is least recently used first
+      } else {
+        stmt = new NodeSqliteStatement(db.prepare(sql));
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
   };
 }

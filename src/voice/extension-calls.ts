@@ -1,5 +1,5 @@
 // Calls to an extension: Switchboard answers the caller as UAS and calls the extension's
-// registered phone as UAC, relaying progress, answer, failure, cancel and hang-up between the two
+// registered phone as UAC, relaying progress, answer, failure, cancel, re-INVITEs (hold) and hang-up between the two
 // legs (a signalling B2BUA, RFC 7092 §3.1). SDP passes through unchanged, so media flows between
 // the phones; anchoring media on Switchboard's RTP engine comes with the media work.
 import type { Clock, Logger } from '../kernel/index.ts';
@@ -76,10 +76,13 @@ export class ExtensionCalls implements CallHandler {
       answered: (sdp) => caller.accept(sdp),
       failed: (status, reason) => { caller.reject(callerStatus(status), callerStatus(status) === status ? reason : undefined); finish(); },
       ended: () => { void caller.bye(); finish(); },
+      // §14: a re-INVITE (hold, resume, new media) is offered to the other leg and its answer relayed.
+      reinvite: (offer) => caller.reinvite(offer).then((r) => (r.status < 300 ? r.sdp : undefined)),
     };
     caller.events = {
       cancelled: () => { callee.cancel(); finish(); },
       ended: () => { void callee.bye(); finish(); },
+      reinvite: (offer) => callee.reinvite(offer).then((r) => (r.status < 300 ? r.sdp : undefined)),
     };
   }
 }

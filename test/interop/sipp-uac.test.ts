@@ -84,6 +84,14 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     assert.equal(t.app.sip!.ua.activeDialogs, 0, 'no dialog left behind');
   });
 
+  test('hold: the caller\'s re-INVITE (sendonly) is relayed to the phone and its recvonly answer relayed back (RFC 3261 §14)', async () => {
+    const uas = await phone('1002', 'uas-answer-hold-expect-bye.xml');
+    await expectPass({ scenario: 'uac-invite-hold-bye-expect-200.xml', service: '1002' });
+    const callee = await uas.done;
+    assert.equal(callee.code, 0, `${callee.errors}\n${callee.messages.slice(-3000)}`);
+    assert.equal(t.app.sip!.ua.activeDialogs, 0);
+  });
+
   test('a ringing call cancelled by the caller: 200 to CANCEL, 487 to INVITE, and the phone is cancelled too', async () => {
     const uas = await phone('1001', 'uas-ring-expect-cancel.xml');
     await expectPass({ scenario: 'uac-invite-cancel-expect-487.xml', service: '1001' });

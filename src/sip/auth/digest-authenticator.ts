@@ -1,6 +1,6 @@
 // Server side of SIP digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760): challenges,
 // verification against stored HA1 values, per-user-and-address failure blocking, flood limiting.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../kernel/index.ts';
 import { parseAuthHeader, serializeChallenge, toDigestCredentials } from './auth-params.ts';
 import type { DigestCredentials } from './auth-params.ts';
@@ -79,7 +79,7 @@ export class DigestAuthenticator {
   readonly #clock: Clock;
   readonly #nonces: NonceService;
   readonly #flood: FloodLimiter | undefined;
-  readonly #decoyKey: Buffer;
+  readonly #decoyKey: KeyObject;
   readonly #maxPairs: number;
   // Insertion order is last-failure order: a pair is re-inserted on each failure.
   readonly #failures = new Map<string, FailureRecord>();
@@ -91,7 +91,7 @@ export class DigestAuthenticator {
     this.#flood = deps.floodLimitPerSecond === undefined
       ? undefined
       : new FloodLimiter({ clock: deps.clock, ratePerSecond: deps.floodLimitPerSecond });
-    this.#decoyKey = createHmac('sha256', deps.secret).update('decoy-ha1').digest();
+    this.#decoyKey = createSecretKey(createHmac('sha256', deps.secret).update('decoy-ha1').digest());
     this.#maxPairs = deps.maxTrackedPairs ?? 100_000;
   }
 

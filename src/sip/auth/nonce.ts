@@ -6,7 +6,7 @@
 // highest nc seen per nonce, kept only until the nonce expires and capped in size. When the cap
 // forces out a nonce that is still live, every untracked nonce issued up to that one is answered
 // as stale, so a forgotten nonce can never be replayed.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../kernel/index.ts';
 
 export interface NonceServiceDeps {
@@ -42,7 +42,7 @@ interface Tracked {
 
 export class NonceService {
   readonly #clock: Clock;
-  readonly #secret: Uint8Array;
+  readonly #secret: KeyObject;
   readonly #ttlMs: number;
   readonly #maxTracked: number;
   readonly #tracked = new Map<string, Tracked>();
@@ -51,8 +51,10 @@ export class NonceService {
 
   constructor(deps: NonceServiceDeps) {
     this.#clock = deps.clock;
-    this.#secret = typeof deps.secret === 'string' ? Buffer.from(deps.secret, 'utf8') : deps.secret;
-    if (this.#secret.length < 16) throw new RangeError('nonce secret must be at least 16 bytes');
+    const secret = typeof deps.secret === 'string' ? Buffer.from(deps.secret, 'utf8') : deps.secret;
+    if (secret.length < 16) throw new RangeError('nonce secret must be at least 16 bytes');
+    // One key object for the life of the service: building it per HMAC is most of the cost.
+    this.#secret = createSecretKey(secret);
     this.#ttlMs = deps.ttlMs;
     this.#maxTracked = deps.maxTracked ?? 100_000;
   }

@@ -1,6 +1,6 @@
 // SipMessage → bytes, and responses built from requests (RFC 3261 §8.2.6, §20.14). Fields received
 // from a peer are written back exactly as they came; Content-Length is always recomputed.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { field, type HeaderField, type SipMessage } from './sip-message.ts';
 
 /** A response reason phrase for the codes this stack sends (§21). */
@@ -31,8 +31,11 @@ export const startLineOf = (m: SipMessage): string =>
 
 export const serializeMessage = (m: SipMessage): Buffer => serialize(startLineOf(m), m.headers, m.body);
 
-/** A fresh tag for From/To (§19.3: at least 32 bits of randomness). */
-export const newTag = (): string => randomBytes(6).toString('hex');
+/**
+ * A fresh tag for From/To (§19.3: at least 32 bits of randomness): 48 random bits, taken from
+ * randomUUID, which draws from a cached entropy pool (cheaper than randomBytes per call).
+ */
+export const newTag = (): string => randomUUID().replace('-', '').slice(0, 12);
 
 export interface ResponseOptions {
   reason?: string | undefined;

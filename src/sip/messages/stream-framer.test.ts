@@ -37,3 +37,15 @@ describe('§18.3 framing by Content-Length', () => {
     assert.ok(f.push(Buffer.alloc(200, 0x41)).error, 'headers without an end beyond the cap');
   });
 });
+
+describe('§18.3 framing cost', () => {
+  test('a 60 KB message fed one byte at a time comes out whole (linear buffering)', () => {
+    const body = 'x'.repeat(60_000);
+    const whole = msg(body);
+    const f = new StreamFramer();
+    let out: Buffer[] = [];
+    for (let i = 0; i < whole.length; i++) out = out.concat(f.push(whole.subarray(i, i + 1)).messages);
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.length, whole.length);
+  });
+});

@@ -36,6 +36,9 @@ export interface RegistrarOptions {
 
 export const DEFAULT_REGISTRAR_OPTIONS: RegistrarOptions = { defaultExpires: 3600, minExpires: 60, maxExpires: 7200, maxBindingsPerAor: 10 };
 
+/** Best q first, then the most recently refreshed. */
+const byPreference = (a: Binding, b: Binding): number => b.q - a.q || b.updatedAt - a.updatedAt;
+
 export class Registrar {
   readonly store: RegistrarStore;
   readonly #o: RegistrarOptions;
@@ -58,7 +61,7 @@ export class Registrar {
 
   /** Live contacts of an AOR, best q first (for forking a call to every registered phone). */
   async lookup(tenantId: string, aor: string, now: number): Promise<Binding[]> {
-    return (await this.store.list(tenantId, aor, now)).sort((a, b) => b.q - a.q || b.updatedAt - a.updatedAt);
+    return (await this.store.list(tenantId, aor, now)).sort(byPreference);
   }
 
   async #apply(r: RegisterInput): Promise<RegisterOutcome> {
@@ -86,15 +89,21 @@ export class Registrar {
     const after = new Set(existing.map((b) => b.contact));
     for (const p of plans) (p.expires === 0 ? after.delete(p.contact.uri) : after.add(p.contact.uri));
     if (after.size > this.#o.maxBindingsPerAor) return { status: 403, reason: 'Too many contacts for this address' };
+    const current = new Map(existing.map((b) => [b.contact, b]));
     for (const p of plans) {
-      if (p.expires === 0) await this.store.remove(r.tenantId, r.aor, p.contact.uri);
-      else {
-        await this.store.put({
+      if (p.expires === 0) {
+        await this.store.remove(r.tenantId, r.aor, p.contact.uri);
+        current.delete(p.contact.uri);
+      } else {
+        const binding: Binding = {
           tenantId: r.tenantId, aor: r.aor, contact: p.contact.uri, callId: r.callId, cseq: r.cseq, expiresAt: r.now + p.expires * 1000,
           q: p.contact.q ?? 1, source: r.source, instanceId: p.contact.instanceId, updatedAt: r.now,
-        });
+        };
+        await this.store.put(binding);
+        current.set(binding.contact, binding);
       }
     }
-    return { status: 200, bindings: await this.lookup(r.tenantId, r.aor, r.now) };
+    // Updates to one AOR are serialised (#locks), so this is what the store now holds.
+    return { status: 200, bindings: [...current.values()].sort(byPreference) };
   }
 }

@@ -6,9 +6,8 @@ import { Dialog } from '../dialog/dialog.ts';
 import { field, header, newTag, parseMessage, serialize, type HeaderField, type SipRequest, type SipResponse } from '../messages/index.ts';
 import type { TxResponse } from '../transaction/index.ts';
 import type { Endpoint } from '../transport/transport.ts';
-import { contactUri } from './invite-server-session.ts';
 import type { DialogOwner, UserAgent } from './user-agent.ts';
-import { tag } from './user-agent.ts';
+import { answerInDialog, contactUri, tag, type ReinviteAnswer } from './in-dialog.ts';
 
 export interface OutgoingCall {
   /** Request-URI (e.g. a registered Contact). */
@@ -31,7 +30,7 @@ export interface ClientSessionEvents {
   /** A final failure: the status received, or 408 (no answer), 503 (transport), 487 (cancelled). */
   failed?(status: number, reason: string): void;
   ended?(by: 'remote'): void;
-  reinvite?(offer: Buffer): Buffer | undefined;
+  reinvite?(offer: Buffer): ReinviteAnswer;
 }
 
 export class InviteClientSession implements DialogOwner {
@@ -48,6 +47,7 @@ export class InviteClientSession implements DialogOwner {
   #cancelWanted = false;
   #cancelSent = false;
   #localSdp: Buffer;
+  #reinviting = false;
 
   constructor(ua: UserAgent, call: OutgoingCall) {
     this.#ua = ua;
@@ -158,23 +158,25 @@ export class InviteClientSession implements DialogOwner {
     if (this.#ack) void this.#ua.stack.send(this.#ack, this.peer).catch(() => {});
   }
 
+  /** Sends a re-INVITE with a new offer (§14.1); resolves with the outcome. */
+  async reinvite(offer: Buffer): Promise<{ status: number; sdp?: Buffer | undefined }> {
+    if (!this.#dialog || this.#state !== 'Answered') return { status: 481 };
+    this.#reinviting = true;
+    const r = await this.#ua.reinvite(this, offer).finally(() => { this.#reinviting = false; });
+    if (r.status < 300) this.#localSdp = offer;
+    return r;
+  }
+
   receiveInDialog(req: Parameters<DialogOwner['receiveInDialog']>[0]): void {
-    const m = req.message;
-    if (m.method === 'BYE') {
-      req.respond(200);
-      const was = this.#state;
-      this.#state = 'Ended';
-      this.#ua.removeDialog(this.dialog);
-      if (was !== 'Ended') this.events.ended?.('remote');
-      return;
-    }
-    if (m.method === 'INVITE') {
-      const answer = this.events.reinvite?.(m.body) ?? (m.body.length === 0 ? this.#localSdp : undefined);
-      if (!answer) { req.respond(488); return; }
-      this.#localSdp = answer;
-      req.respond(200, { headers: [field('Contact', this.#ua.contact(this.peer.protocol)), field('Content-Type', 'application/sdp')], body: answer });
-      return;
-    }
-    req.respond(m.method === 'INFO' || m.method === 'NOTIFY' ? 200 : 501);
+    answerInDialog(req, {
+      dialog: this.dialog, contact: this.#ua.contact(this.peer.protocol), localSdp: this.#localSdp, reinviting: this.#reinviting,
+      reinvite: this.events.reinvite, setLocalSdp: (sdp) => { this.#localSdp = sdp; },
+      hungUp: () => {
+        const was = this.#state;
+        this.#state = 'Ended';
+        this.#ua.removeDialog(this.dialog);
+        if (was !== 'Ended') this.events.ended?.('remote');
+      },
+    });
   }
 }

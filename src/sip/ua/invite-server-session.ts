@@ -6,7 +6,8 @@ import { Dialog } from '../dialog/dialog.ts';
 import { field, header, newTag, type HeaderField, type SipRequest } from '../messages/index.ts';
 import type { IncomingRequest } from '../stack/sip-stack.ts';
 import type { Endpoint } from '../transport/transport.ts';
-import { tag, type DialogOwner, type UserAgent } from './user-agent.ts';
+import type { DialogOwner, UserAgent } from './user-agent.ts';
+import { answerInDialog, contactUri, tag, type ReinviteAnswer } from './in-dialog.ts';
 import { DEFAULT_TIMERS } from '../transaction/index.ts';
 
 export type ServerSessionState = 'Proceeding' | 'Accepted' | 'Confirmed' | 'Ended';
@@ -16,8 +17,8 @@ export interface ServerSessionEvents {
   cancelled?(): void;
   /** The call ended: BYE from the peer, or no ACK for our 2xx (§13.3.1.4). */
   ended?(by: 'remote' | 'timeout'): void;
-  /** A re-INVITE (§14.2) with its offer; return the answer, or undefined to refuse with 488. */
-  reinvite?(offer: Buffer): Buffer | undefined;
+  /** A re-INVITE (§14.2) with its offer; return the answer (or its promise), undefined to refuse with 488. */
+  reinvite?(offer: Buffer): ReinviteAnswer;
   /** INFO (RFC 6086), REFER (RFC 3515) or NOTIFY in the dialog; return the status to answer. */
   request?(request: SipRequest): number;
 }
@@ -34,6 +35,7 @@ export class InviteServerSession implements DialogOwner {
   #ok: { status: number; options: Parameters<IncomingRequest['respond']>[1] } | undefined;
   #retransmit: TimerHandle | undefined;
   #localSdp: Buffer | undefined;
+  #reinviting = false;
 
   constructor(ua: UserAgent, incoming: IncomingRequest) {
     this.#ua = ua;
@@ -135,33 +137,26 @@ export class InviteServerSession implements DialogOwner {
     return status;
   }
 
-  receiveInDialog(req: IncomingRequest): void {
-    const m = req.message;
-    if (m.method === 'BYE') {
-      // §15.1.2: 200 to the BYE and the session is over.
-      req.respond(200);
-      this.#retransmit?.cancel();
-      const was = this.#state;
-      this.#state = 'Ended';
-      this.#ua.removeDialog(this.dialog);
-      if (was !== 'Ended') this.events.ended?.('remote');
-      return;
-    }
-    if (m.method === 'INVITE') {
-      const answer = this.events.reinvite?.(m.body) ?? (m.body.length === 0 ? this.#localSdp : undefined);
-      if (!answer) { req.respond(488); return; }
-      const contact = header(m, 'Contact');
-      if (contact) this.dialog.setRemoteTarget(contactUri(contact));
-      this.#localSdp = answer;
-      req.respond(200, { headers: [this.#contact(), field('Content-Type', 'application/sdp')], body: answer });
-      return;
-    }
-    req.respond(this.events.request?.(m) ?? (m.method === 'INFO' || m.method === 'NOTIFY' ? 200 : 501));
+  /** Sends a re-INVITE with a new offer (§14.1), e.g. to put the call on hold; resolves with the outcome. */
+  async reinvite(offer: Buffer): Promise<{ status: number; sdp?: Buffer | undefined }> {
+    if (!this.#dialog || this.#state === 'Ended') return { status: 481 };
+    this.#reinviting = true;
+    const r = await this.#ua.reinvite(this, offer).finally(() => { this.#reinviting = false; });
+    if (r.status < 300) this.#localSdp = offer;
+    return r;
   }
-}
 
-/** The URI inside a Contact value (`<sip:…>;expires=…` or a bare URI). */
-export function contactUri(value: string): string {
-  const m = /<([^>]*)>/.exec(value);
-  return (m?.[1] ?? value.split(';')[0] ?? value).trim();
+  receiveInDialog(req: IncomingRequest): void {
+    answerInDialog(req, {
+      dialog: this.dialog, contact: this.#ua.contact(this.peer.protocol), localSdp: this.#localSdp, reinviting: this.#reinviting,
+      reinvite: this.events.reinvite, request: this.events.request, setLocalSdp: (sdp) => { this.#localSdp = sdp; },
+      hungUp: () => {
+        this.#retransmit?.cancel();
+        const was = this.#state;
+        this.#state = 'Ended';
+        this.#ua.removeDialog(this.dialog);
+        if (was !== 'Ended') this.events.ended?.('remote');
+      },
+    });
+  }
 }

@@ -11,6 +11,7 @@ import type { ServerTransaction, TxResponse } from '../transaction/index.ts';
 import type { Endpoint } from '../transport/transport.ts';
 import { InviteClientSession, type OutgoingCall } from './invite-client-session.ts';
 import { InviteServerSession } from './invite-server-session.ts';
+import { tag } from './in-dialog.ts';
 
 /** What the core asks of the layer above for requests it does not answer itself. */
 export interface CallHandler {
@@ -154,16 +155,51 @@ export class UserAgent implements SipTransactionUser {
    * final response, or a synthetic 408/503 on timeout or transport error (§8.1.3.1).
    */
   sendInDialog(owner: DialogOwner, method: string, extra: HeaderField[] = [], body?: Buffer): Promise<number> {
-    const r = owner.dialog.createRequest(method);
-    const bytes = this.#inDialogBytes(owner, r, extra, body);
-    const parsed = parseMessage(bytes);
-    if (!parsed.ok || parsed.message.kind !== 'request') return Promise.reject(new Error(`could not build ${method}`));
     return new Promise((resolve) => {
-      this.stack.sendRequest(parsed.message as SipRequest, bytes, owner.peer, {
-        receiveResponse: (res: TxResponse) => { if (res.status >= 200) resolve(res.status); },
-        timeout: () => resolve(408),
-        transportError: () => resolve(503),
-      });
+      try {
+        const r = owner.dialog.createRequest(method);
+        const bytes = this.#inDialogBytes(owner, r, extra, body);
+        const parsed = parseMessage(bytes);
+        if (!parsed.ok || parsed.message.kind !== 'request') throw new Error(`could not build ${method}`);
+        this.stack.sendRequest(parsed.message, bytes, owner.peer, {
+          receiveResponse: (res: TxResponse) => { if (res.status >= 200) resolve(res.status); },
+          timeout: () => resolve(408),
+          transportError: () => resolve(503),
+        });
+      } catch (err) {
+        // E.g. the stack is shutting down: report it as a transport failure (§8.1.3.1).
+        this.log.debug({ err, callId: owner.dialog.id.callId }, `${method} not sent`);
+        resolve(503);
+      }
+    });
+  }
+
+  /**
+   * A re-INVITE in the dialog (§14.1): resolves with the final status and, for a 2xx, the answer,
+   * after sending the ACK (again for each retransmitted 2xx).
+   */
+  reinvite(owner: DialogOwner, offer: Buffer): Promise<{ status: number; sdp?: Buffer | undefined }> {
+    return new Promise((resolve) => {
+      try {
+        const r = owner.dialog.createRequest('INVITE');
+        const bytes = this.#inDialogBytes(owner, r, [field('Content-Type', 'application/sdp')], offer);
+        const parsed = parseMessage(bytes);
+        if (!parsed.ok || parsed.message.kind !== 'request') throw new Error('could not build re-INVITE');
+        this.stack.sendRequest(parsed.message, bytes, owner.peer, {
+          receiveResponse: (res: TxResponse) => {
+            if (res.status < 200) return;
+            if (res.status >= 300) { resolve({ status: res.status }); return; }
+            void this.stack.send(this.ack2xx(owner, r.cseq), owner.peer).catch(() => {});
+            const answer = parseMessage(res.bytes);
+            resolve({ status: res.status, sdp: answer.ok ? answer.message.body : undefined });
+          },
+          timeout: () => resolve({ status: 408 }),
+          transportError: () => resolve({ status: 503 }),
+        });
+      } catch (err) {
+        this.log.debug({ err, callId: owner.dialog.id.callId }, 're-INVITE not sent');
+        resolve({ status: 503 });
+      }
     });
   }
 
@@ -186,5 +222,3 @@ export class UserAgent implements SipTransactionUser {
     return serialize(`${r.method} ${r.requestUri} SIP/2.0`, headers, body);
   }
 }
-
-export const tag = (params: [string, string | null][]): string | undefined => params.find(([n]) => n.toLowerCase() === 'tag')?.[1] ?? undefined;

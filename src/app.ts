@@ -10,8 +10,8 @@ import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
 import { seedDemo, type DemoSeed } from './demo/index.ts';
-import { ExtensionCalls, Phones, SqlPhoneStore, sipDomains } from './voice/index.ts';
-import { DigestAuthenticator, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
+import { ExtensionCalls, Phones, SqlPhoneStore, Trunks, sipDomains } from './voice/index.ts';
+import { DigestAuthenticator, DigestGate, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
 import { randomBytes } from 'node:crypto';
 
 export const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,6 +38,7 @@ export interface App {
   readonly auth: Authenticator;
   readonly audit: AuditLog;
   readonly phones: Phones;
+  readonly trunks: Trunks;
   /** SIP signalling; undefined when SB_SIP_ENABLED=false. */
   readonly sip: { stack: SipStack; ua: UserAgent; registrar: Registrar; calls: ExtensionCalls } | undefined;
   readonly demo: DemoSeed | undefined;
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const auth = new Authenticator({ db: storage.db, clock, audit, bus, tenants, throttle, sessionTtlMs, argon2 });
   const unproject = projectToBrowser(bus, hub);
   const phoneStore = new SqlPhoneStore(storage.db, clock);
+  const trunks = new Trunks({ db: storage.db, clock, audit });
   const phones = new Phones({
     store: phoneStore,
     audit,
@@ -80,17 +82,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ? await seedDemo({ tenants, directory, phones, now: new Date(clock.now()) }, config.demoPassword)
     : undefined;
 
-  const sip = config.sipEnabled ? buildSip(config, { storage, tenants, phoneStore, clock, logger, trace: overrides.sipTrace }) : undefined;
+  const sip = config.sipEnabled ? buildSip(config, { storage, tenants, phoneStore, trunks, clock, logger, trace: overrides.sipTrace }) : undefined;
 
   const http = await buildHttpServer({
-    logger, storage, auth, directory, tenants, audit, phones, hub,
+    logger, storage, auth, directory, tenants, audit, phones, trunks, hub,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
     webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
     version: VERSION,
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, sip, demo,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, sip, demo,
     async listen() {
       const address = await http.listen({ host: config.httpHost, port: config.httpPort });
       await sip?.stack.start();
@@ -107,7 +109,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 }
 
 /** SIP: transports and transactions, the user agent core, the registrar with digest auth, extension calls. */
-function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace'] }) {
+function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace'] }) {
   const log = d.logger.child({ module: 'sip' });
   const allow = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'NOTIFY', 'REFER'];
   const stack = new SipStack({
@@ -129,8 +131,9 @@ function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; p
     failureWindowMs: 10 * 60_000,
     blockMs: 15 * 60_000,
   });
+  const gate = new DigestGate(digest, config.sipDigestAlgorithms);
   let ua: UserAgent | undefined;
-  const calls = new ExtensionCalls({ ua: () => ua!, domains, registrar, phones: d.phoneStore, clock: d.clock, log });
-  ua = new UserAgent({ stack, clock: d.clock, log, allow, calls, registrar: new RegistrarService({ registrar, digest, domains, clock: d.clock, log, algorithms: config.sipDigestAlgorithms }) });
+  const calls = new ExtensionCalls({ ua: () => ua!, domains, registrar, phones: d.phoneStore, trunks: d.trunks, gate, clock: d.clock, log });
+  ua = new UserAgent({ stack, clock: d.clock, log, allow, calls, registrar: new RegistrarService({ registrar, gate, domains, clock: d.clock, log }) });
   return { stack, ua, registrar, calls };
 }

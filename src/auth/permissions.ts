@@ -6,7 +6,7 @@ export const PERMISSIONS = [
   'roles.read',
   'audit.read',
   'tokens.manage',
-  'phones.read', 'phones.manage',
+  'phones.read', 'phones.manage', 'trunks.manage',
   'agent.desktop',
   'supervisor.monitor',
 ] as const;

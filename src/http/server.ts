@@ -18,7 +18,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import type { WsHub } from './ws-hub.ts';
-import type { Phones } from '../voice/index.ts';
+import type { Phones, Trunks } from '../voice/index.ts';
 import { phoneRoutes } from './routes/phone-routes.ts';
 
 export interface HttpDeps {
@@ -29,6 +29,7 @@ export interface HttpDeps {
   tenants: TenantStore;
   audit: AuditLog;
   phones: Phones;
+  trunks: Trunks;
   hub: WsHub;
   bodyLimit: number;
   trustProxy: boolean;
@@ -95,7 +96,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
     await authRoutes(api, { auth: d.auth, directory: d.directory, tenants: d.tenants, cookieSecure: d.cookieSecure, sessionTtlMs: d.sessionTtlMs });
     await userRoutes(api, { directory: d.directory });
     await auditRoutes(api, { audit: d.audit, auth: d.auth });
-    await phoneRoutes(api, { phones: d.phones });
+    await phoneRoutes(api, { phones: d.phones, trunks: d.trunks });
     api.get('/api/events', { websocket: true, config: authenticated, schema: { tags: ['events'], summary: 'Live events (WebSocket)' } }, (socket, req) => {
       d.hub.add(socket, principalOf(req));
     });

@@ -4,11 +4,13 @@ import type { SqlDatabase } from './database.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-sip-registrar.ts';
 import * as m0003 from './migrations/0003-voice-phones.ts';
+import * as m0004 from './migrations/0004-voice-trunks.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-sip-registrar': m0002,
   '0003-voice-phones': m0003,
+  '0004-voice-trunks': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -4,3 +4,4 @@ export { SqlPhoneStore, type VoiceTables } from './phone-store.sql.ts';
 export { Phones, type PhonesDeps, type PhoneActor } from './phones.ts';
 export { sipDomains } from './sip-domains.ts';
 export { ExtensionCalls, type ExtensionCallsDeps } from './extension-calls.ts';
+export { Trunks, type Trunk, type NewTrunk } from './trunks.ts';

@@ -62,6 +62,9 @@ const MATRIX: Record<string, Case> = {
   'DELETE /api/phones/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/phones/${await scratchPhone(t)}` }) },
   'GET /api/sip/domains': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/sip/domains' }) },
   'POST /api/sip/domains': { allowed: ['admin'], request: async () => ({ url: '/api/sip/domains', payload: { domain: `d${++seq}.example.com` } }) },
+  'GET /api/trunks': { allowed: ['admin'], request: async () => ({ url: '/api/trunks' }) },
+  'POST /api/trunks': { allowed: ['admin'], request: async () => ({ url: '/api/trunks', payload: { name: `carrier ${++seq}`, host: 'sip.carrier.example' } }) },
+  'DELETE /api/trunks/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/trunks/${(await t.app.trunks.create(t.tenants.demo, { name: `t${++seq}`, host: 'x.example' })).id}` }) },
   'GET /api/events': { allowed: ['any'], request: async () => ({ url: '/api/events' }) },
 };
 

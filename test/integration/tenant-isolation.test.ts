@@ -15,12 +15,14 @@ for (const dialect of testStorageTargets()) {
     let foreignTeam: string;
     let foreignToken: string;
     let foreignPhone: string;
+    let foreignTrunk: string;
     let cookie: string;
     const snapshot = async () => JSON.stringify([
       await t.app.directory.listUsers(t.tenants.other),
       await t.app.directory.listTeams(t.tenants.other),
       await t.app.auth.listTokens(t.tenants.other),
       await t.app.phones.list(t.tenants.other),
+      await t.app.trunks.list(t.tenants.other),
     ]);
 
     before(async () => {
@@ -31,12 +33,13 @@ for (const dialect of testStorageTargets()) {
       const oAdmin = users.find((u) => u.username === 'o-admin')!;
       foreignToken = (await t.app.auth.createToken({ principal: { kind: 'session', tenantId: t.tenants.other, userId: oAdmin.id, name: 'o-admin', roles: ['admin'], permissions: ['users.read'], credentialId: 'x' }, ip: null }, { name: 'foreign', permissions: ['users.read'] })).id;
       foreignPhone = (await t.app.phones.create(t.tenants.other, { username: '1001', displayName: 'Their desk phone', password: 'their long secret', userId: foreignUser })).id;
+      foreignTrunk = (await t.app.trunks.create(t.tenants.other, { name: 'their carrier', host: 'sip.their.example', username: 'u', password: 'their secret' })).id;
       cookie = await login(t, 'demo', 'admin');
     });
     after(async () => { await t.close(); });
 
     // Every route with an :id, called by the demo admin (who holds every permission) with the other tenant's ids.
-    const ID_ROUTES: Record<string, { kind: 'user' | 'team' | 'token' | 'phone'; payload?: object }> = {
+    const ID_ROUTES: Record<string, { kind: 'user' | 'team' | 'token' | 'phone' | 'trunk'; payload?: object }> = {
       'GET /api/users/:id': { kind: 'user' },
       'PATCH /api/users/:id': { kind: 'user', payload: { displayName: 'hijacked', password: 'another long password' } },
       'POST /api/users/:id/disable': { kind: 'user' },
@@ -47,6 +50,7 @@ for (const dialect of testStorageTargets()) {
       'DELETE /api/tokens/:id': { kind: 'token' },
       'PUT /api/phones/:id/password': { kind: 'phone', payload: { password: 'hijacked secret!' } },
       'DELETE /api/phones/:id': { kind: 'phone' },
+      'DELETE /api/trunks/:id': { kind: 'trunk' },
     };
 
     test('the table covers every route that takes an id', () => {
@@ -57,7 +61,7 @@ for (const dialect of testStorageTargets()) {
     for (const [key, c] of Object.entries(ID_ROUTES)) {
       test(`${key} with a foreign id answers exactly like a missing id, and changes nothing`, async () => {
         const [method, path] = key.split(' ') as [string, string];
-        const foreign = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone }[c.kind];
+        const foreign = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone, trunk: foreignTrunk }[c.kind];
         const before = await snapshot();
         const call = (id: string) => t.app.http.inject({ method: method as 'GET', url: path.replace(':id', id), headers: { cookie }, ...(c.payload ? { payload: c.payload } : {}) });
         const foreignRes = await call(foreign);
@@ -88,6 +92,15 @@ for (const dialect of testStorageTargets()) {
       const ours = (phones as unknown as { username: string }[]).map((p) => p.username);
       assert.ok(ours.includes('1001'), 'the demo tenant has its own 1001');
       assert.deepEqual((await t.app.phones.list(t.tenants.other)).map((p) => p.username), ['1001']);
+    });
+
+    test('trunks: the list is scoped and never carries a password', async () => {
+      const res = await t.app.http.inject({ method: 'GET', url: '/api/trunks', headers: { cookie } });
+      assert.equal(res.statusCode, 200);
+      assert.ok(!res.body.includes('their'), 'no foreign trunk');
+      await t.app.trunks.create(t.tenants.demo, { name: 'ours', host: 'sip.ours.example', username: 'u', password: 'our secret' });
+      const mine = await t.app.http.inject({ method: 'GET', url: '/api/trunks', headers: { cookie } });
+      assert.ok(mine.body.includes('sip.ours.example') && !mine.body.includes('our secret') && !mine.body.includes('password'));
     });
 
     test('a user cannot be added to a foreign team', async () => {

@@ -26,6 +26,9 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     return r;
   };
 
+  /** sipp puts remote_ip:remote_port in the digest uri unless told the Request-URI (RFC 7616 wants them equal). */
+  const digestUri = (user: string) => ['-auth_uri', `${user}@${target}`];
+
   /** A sipp phone registered as `extension` (binding written by the registrar, as a REGISTER would). */
   const phone = async (extension: string, scenario: string) => {
     const uas = await startSipp({ scenario, timeoutS: 20 });
@@ -90,6 +93,41 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     const callee = await uas.done;
     assert.equal(callee.code, 0, `${callee.errors}\n${callee.messages.slice(-3000)}`);
     assert.equal(t.app.sip!.ua.activeDialogs, 0);
+  });
+
+  test('outbound through a trunk: the phone authenticates (407), the carrier\'s challenge for its realm is answered (401), the call connects and ends', async () => {
+    const carrier = await startSipp({ scenario: 'uas-trunk-challenge-then-answer.xml', timeoutS: 20 });
+    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'carrier', host: '127.0.0.1', port: carrier.port, realm: 'carrier.example', username: 'trunk-user', password: 'trunk-secret-1' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await expectPass({ scenario: 'uac-invite-proxy-auth-expect-200.xml', service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD, ...digestUri('+15551234567')] });
+      const far = await carrier.done;
+      assert.equal(far.code, 0, `${far.errors}\n${far.messages.slice(-3000)}`);
+    } finally {
+      await t.app.trunks.remove(t.tenants.demo, trunk.id);
+    }
+  });
+
+  test('a challenge for any other realm is not answered: the call fails 403 and no credentials leave', async () => {
+    const hop = await startSipp({ scenario: 'uas-trunk-challenge-other-realm.xml', timeoutS: 20 });
+    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'carrier', host: '127.0.0.1', port: hop.port, realm: 'carrier.example', username: 'trunk-user', password: 'trunk-secret-1' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await expectPass({ scenario: 'uac-invite-proxy-auth-expect-403.xml', service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD, ...digestUri('+15551234567')] });
+      const far = await hop.done;
+      assert.equal(far.code, 0, `code ${far.code}\n${far.stdout.slice(-2500)}`);
+    } finally {
+      await t.app.trunks.remove(t.tenants.demo, trunk.id);
+    }
+  });
+
+  test('without a phone\'s credentials nobody reaches the trunk (toll-fraud guard)', async () => {
+    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'carrier', host: '127.0.0.1', port: 9, realm: 'carrier.example' });
+    try {
+      await expectPass({ scenario: 'uac-invite-proxy-auth-expect-403.xml', service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', 'a wrong password', ...digestUri('+15551234567')] });
+    } finally {
+      await t.app.trunks.remove(t.tenants.demo, trunk.id);
+    }
   });
 
   test('a ringing call cancelled by the caller: 200 to CANCEL, 487 to INVITE, and the phone is cancelled too', async () => {

@@ -32,3 +32,4 @@ export {
   type VerifyRequest,
   type VerifyResult,
 } from './digest-authenticator.ts';
+export { answerChallenge, type ClientCredentials } from './digest-client.ts';

@@ -2,3 +2,4 @@ export { UserAgent, type CallHandler, type RegisterHandler, type UserAgentDeps, 
 export { InviteServerSession, type ServerSessionEvents, type ServerSessionState } from './invite-server-session.ts';
 export { InviteClientSession, type OutgoingCall, type ClientSessionEvents, type ClientSessionState } from './invite-client-session.ts';
 export { RegistrarService, aorOf, type SipDomains, type RegistrarServiceDeps } from './registrar-service.ts';
+export { DigestGate, type GateResult } from './digest-gate.ts';

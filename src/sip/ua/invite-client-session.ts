@@ -3,7 +3,8 @@
 // CANCELs or BYEs on request.
 //   Calling -> Early (1xx) -> Answered (2xx) -> Ended;  Calling/Early -> Ended (failure, cancel)
 import { Dialog } from '../dialog/dialog.ts';
-import { field, header, newTag, parseMessage, serialize, type HeaderField, type SipRequest, type SipResponse } from '../messages/index.ts';
+import { answerChallenge, type ClientCredentials } from '../auth/index.ts';
+import { field, header, headerValues, newTag, parseMessage, serialize, type HeaderField, type SipRequest, type SipResponse } from '../messages/index.ts';
 import type { TxResponse } from '../transaction/index.ts';
 import type { Endpoint } from '../transport/transport.ts';
 import type { DialogOwner, UserAgent } from './user-agent.ts';
@@ -20,6 +21,8 @@ export interface OutgoingCall {
   sdp: Buffer;
   callId?: string | undefined;
   headers?: HeaderField[] | undefined;
+  /** For a peer that challenges (a carrier trunk): answered once, and only for this realm (§22.2). */
+  credentials?: ClientCredentials | undefined;
 }
 
 export type ClientSessionState = 'Calling' | 'Early' | 'Answered' | 'Ended';
@@ -40,7 +43,6 @@ export class InviteClientSession implements DialogOwner {
   events: ClientSessionEvents = {};
   #ua: UserAgent;
   #invite: SipRequest;
-  #inviteBytes: Buffer;
   #state: ClientSessionState = 'Calling';
   #dialog: Dialog | undefined;
   #ack: Buffer | undefined;
@@ -48,27 +50,51 @@ export class InviteClientSession implements DialogOwner {
   #cancelSent = false;
   #localSdp: Buffer;
   #reinviting = false;
+  #call: OutgoingCall;
+  #cseq = 1;
+  #authAnswered = false;
 
   constructor(ua: UserAgent, call: OutgoingCall) {
     this.#ua = ua;
+    this.#call = call;
     this.peer = call.destination;
     this.callId = call.callId ?? `${newTag()}${newTag()}@switchboard`;
     this.#localSdp = call.sdp;
-    const via = ua.stack.via(call.destination.protocol);
+    [this.#invite] = this.#send([]);
+  }
+
+  /** Builds and sends the INVITE (again, with credentials, after a challenge: §22.2, new CSeq and branch). */
+  #send(auth: HeaderField[]): [SipRequest] {
+    const call = this.#call;
+    const ua = this.#ua;
     const headers: HeaderField[] = [
-      field('Via', via.value), field('Max-Forwards', 70), field('From', `${call.from};tag=${this.localTag}`), field('To', call.to),
-      field('Call-ID', this.callId), field('CSeq', '1 INVITE'), field('Contact', ua.contact(call.destination.protocol)),
-      field('Allow', ua.allow.join(', ')), field('Supported', 'replaces'), ...(call.headers ?? []), field('Content-Type', 'application/sdp'),
+      field('Via', ua.stack.via(call.destination.protocol).value), field('Max-Forwards', 70), field('From', `${call.from};tag=${this.localTag}`), field('To', call.to),
+      field('Call-ID', this.callId), field('CSeq', `${this.#cseq} INVITE`), field('Contact', ua.contact(call.destination.protocol)),
+      field('Allow', ua.allow.join(', ')), field('Supported', 'replaces'), ...(call.headers ?? []), ...auth, field('Content-Type', 'application/sdp'),
     ];
-    this.#inviteBytes = serialize(`INVITE ${call.requestUri} SIP/2.0`, headers, call.sdp);
-    const parsed = parseMessage(this.#inviteBytes);
+    const bytes = serialize(`INVITE ${call.requestUri} SIP/2.0`, headers, call.sdp);
+    const parsed = parseMessage(bytes);
     if (!parsed.ok || parsed.message.kind !== 'request') throw new Error(`could not build INVITE: ${parsed.ok ? '' : parsed.error.message}`);
-    this.#invite = parsed.message;
-    ua.stack.sendRequest(this.#invite, this.#inviteBytes, this.peer, {
+    ua.stack.sendRequest(parsed.message, bytes, this.peer, {
       receiveResponse: (res) => this.#response(res),
       timeout: () => this.#fail(408, 'Request Timeout'),
       transportError: () => this.#fail(503, 'Service Unavailable'),
     });
+    return [parsed.message];
+  }
+
+  /** §22.2: answers one 401/407 for our realm; true when the INVITE went out again. */
+  #retryWithCredentials(res: SipResponse): boolean {
+    const creds = this.#call.credentials;
+    if (!creds || this.#authAnswered || this.#cancelWanted || (res.status !== 401 && res.status !== 407)) return false;
+    const challenges = headerValues(res, res.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate');
+    const answer = answerChallenge(challenges, creds, 'INVITE', this.#call.requestUri);
+    if (!answer) return false;
+    this.#authAnswered = true;
+    this.#cseq++;
+    [this.#invite] = this.#send([field(res.status === 401 ? 'Authorization' : 'Proxy-Authorization', answer)]);
+    this.#state = 'Calling';
+    return true;
   }
 
   get state(): ClientSessionState {
@@ -91,6 +117,7 @@ export class InviteClientSession implements DialogOwner {
       return;
     }
     if (res.status < 300) { this.#answered(res); return; }
+    if (this.#retryWithCredentials(res)) return;
     this.#fail(res.status, res.reason);
   }
 
@@ -103,11 +130,11 @@ export class InviteClientSession implements DialogOwner {
     const contact = header(res, 'Contact');
     this.#dialog = Dialog.asUac({
       callId: this.callId, fromTag: this.localTag, toTag: tag(res.to.params) ?? '', fromUri: this.#invite.from.uriText, toUri: this.#invite.to.uriText,
-      cseq: 1, remoteTarget: contact ? contactUri(contact) : this.#invite.uriText,
+      cseq: this.#cseq, remoteTarget: contact ? contactUri(contact) : this.#invite.uriText,
       recordRoute: res.headers.filter((h) => h.key === 'record-route').map((h) => h.value), secure: false,
     }, 'Confirmed');
     this.#ua.addDialog(this);
-    this.#ack = this.#ua.ack2xx(this, 1);
+    this.#ack = this.#ua.ack2xx(this, this.#cseq);
     void this.#ua.stack.send(this.#ack, this.peer).catch(() => {});
     if (this.#cancelWanted || this.#state === 'Ended') {
       // §9.1: the CANCEL lost the race with a 2xx: the call is ended with BYE.

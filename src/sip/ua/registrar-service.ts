@@ -1,11 +1,11 @@
 // REGISTER at the registrar (RFC 3261 §10.3): find the tenant from the domain, authenticate with
 // digest (RFC 7616/8760, the same challenge for unknown and known users), then update bindings.
 import type { Clock, Logger } from '../../kernel/index.ts';
-import type { DigestAlgorithm, DigestAuthenticator } from '../auth/index.ts';
 import { field, header, headerValues, isSipUri, newTag, paramOf, parseNameAddr, type SipUri } from '../messages/index.ts';
 import type { Registrar, RegisterContact } from '../registrar/index.ts';
 import type { IncomingRequest } from '../stack/sip-stack.ts';
 import type { RegisterHandler } from './user-agent.ts';
+import type { DigestGate } from './digest-gate.ts';
 
 /** Which tenant a SIP domain names, and its digest realm. */
 export interface SipDomains {
@@ -14,12 +14,10 @@ export interface SipDomains {
 
 export interface RegistrarServiceDeps {
   registrar: Registrar;
-  digest: DigestAuthenticator;
+  gate: DigestGate;
   domains: SipDomains;
   clock: Clock;
   log: Logger;
-  /** Challenge algorithms, most preferred first (RFC 8760 §2.4). */
-  algorithms?: readonly DigestAlgorithm[] | undefined;
   /** Told after each successful change, e.g. to publish a PhoneRegistered event. */
   changed?: (tenantId: string, aor: string, contacts: number) => void;
 }
@@ -43,25 +41,10 @@ export class RegistrarService implements RegisterHandler {
     const domain = await this.#d.domains.resolve(target);
     if (!domain) { req.respond(404, { toTag, reason: 'Domain Not Served Here' }); return; }
     // §10.3 steps 3–4 via §22: authenticate, and the user may only change its own AOR.
-    const verdict = await this.#d.digest.verify({
-      method: 'REGISTER', requestUri: m.uriText, credentialsHeader: header(m, 'Authorization'), sourceIp: req.source.address, realm: domain.realm,
-    });
-    switch (verdict.outcome) {
-      case 'challenge':
-        req.respond(401, { toTag, headers: this.#d.digest.challenge({ realm: domain.realm, stale: verdict.stale, ...(this.#d.algorithms ? { algorithms: this.#d.algorithms } : {}) }).map((c) => field('WWW-Authenticate', c)) });
-        return;
-      case 'bad-request':
-        req.respond(400, { toTag, reason: 'Bad Authorization' });
-        return;
-      case 'forbidden':
-      case 'blocked':
-        req.respond(403, { toTag });
-        return;
-      case 'ok':
-        break;
-    }
+    const gate = await this.#d.gate.check(m, req.source.address, domain.realm, 'www');
+    if (!gate.ok) { req.respond(gate.status, { toTag, reason: gate.reason, headers: gate.headers }); return; }
     const user = (m.to.uri as SipUri).user!;
-    if (verdict.username !== user) { req.respond(403, { toTag, reason: 'Not Your Address Of Record' }); return; }
+    if (gate.username !== user) { req.respond(403, { toTag, reason: 'Not Your Address Of Record' }); return; }
     const aor = aorOf(user, domain.realm);
 
     const contactValues = headerValues(m, 'Contact');

@@ -95,30 +95,26 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     assert.equal(t.app.sip!.ua.activeDialogs, 0);
   });
 
-  test('outbound through a trunk: the phone authenticates (407), the carrier\'s challenge for its realm is answered (401), the call connects and ends', async () => {
-    const carrier = await startSipp({ scenario: 'uas-trunk-challenge-then-answer.xml', timeoutS: 20 });
+  /** A sipp carrier running `scenario` behind a trunk; phone 1001 dials out and `callerScenario` must pass. */
+  const throughTrunk = async (scenario: string, callerScenario: string) => {
+    const carrier = await startSipp({ scenario, timeoutS: 20 });
     const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'carrier', host: '127.0.0.1', port: carrier.port, realm: 'carrier.example', username: 'trunk-user', password: 'trunk-secret-1' });
     try {
       await new Promise((r) => setTimeout(r, 300));
-      await expectPass({ scenario: 'uac-invite-proxy-auth-expect-200.xml', service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD, ...digestUri('+15551234567')] });
+      await expectPass({ scenario: callerScenario, service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD, ...digestUri('+15551234567')] });
       const far = await carrier.done;
-      assert.equal(far.code, 0, `${far.errors}\n${far.messages.slice(-3000)}`);
+      assert.equal(far.code, 0, `carrier sipp exited ${far.code}\n${far.errors}\n${far.stdout.slice(-2500)}`);
     } finally {
       await t.app.trunks.remove(t.tenants.demo, trunk.id);
     }
+  };
+
+  test('outbound through a trunk: the phone authenticates (407), the carrier\'s challenge for its realm is answered (401), the call connects and ends', async () => {
+    await throughTrunk('uas-trunk-challenge-then-answer.xml', 'uac-invite-proxy-auth-expect-200.xml');
   });
 
   test('a challenge for any other realm is not answered: the call fails 403 and no credentials leave', async () => {
-    const hop = await startSipp({ scenario: 'uas-trunk-challenge-other-realm.xml', timeoutS: 20 });
-    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'carrier', host: '127.0.0.1', port: hop.port, realm: 'carrier.example', username: 'trunk-user', password: 'trunk-secret-1' });
-    try {
-      await new Promise((r) => setTimeout(r, 300));
-      await expectPass({ scenario: 'uac-invite-proxy-auth-expect-403.xml', service: '+15551234567', inject: ['1001;demo'], extra: ['-au', '1001', '-ap', TEST_PASSWORD, ...digestUri('+15551234567')] });
-      const far = await hop.done;
-      assert.equal(far.code, 0, `code ${far.code}\n${far.stdout.slice(-2500)}`);
-    } finally {
-      await t.app.trunks.remove(t.tenants.demo, trunk.id);
-    }
+    await throughTrunk('uas-trunk-challenge-other-realm.xml', 'uac-invite-proxy-auth-expect-403.xml');
   });
 
   test('without a phone\'s credentials nobody reaches the trunk (toll-fraud guard)', async () => {

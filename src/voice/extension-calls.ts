@@ -5,9 +5,13 @@
 // Dial plan: a registered extension rings its phone; any other number goes out through the
 // tenant's first trunk, for phones that authenticate (407, RFC 3261 §22.3) and never for calls
 // that came in from a trunk (an inbound number, routed by the IVR work, is not found here yet).
+// Blind transfer (RFC 3515): a REFER from either party rings the Refer-To extension with the other
+// party's media; when it answers, the other party is re-INVITEd towards it and the referrer is
+// told (NOTIFY 200) and released.
 import type { Clock, Logger } from '../kernel/index.ts';
 import {
-  aorOf, isSipUri, type ClientCredentials, type DigestGate, type Endpoint, type InviteServerSession, type Registrar, type SipDomains, type UserAgent, type CallHandler,
+  aorOf, header, isSipUri, parseNameAddr, type Binding, type CallHandler, type ClientCredentials, type DigestGate, type Endpoint,
+  type InviteClientSession, type InviteServerSession, type Registrar, type SipDomains, type SipRequest, type UserAgent,
 } from '../sip/index.ts';
 import type { PhoneStore } from './phone-store.ts';
 import type { Trunks } from './trunks.ts';
@@ -31,6 +35,12 @@ interface Leg {
   to: string;
   credentials?: ClientCredentials | undefined;
 }
+
+/** Either side of an answered call. */
+type Party = InviteServerSession | InviteClientSession;
+
+/** The tenant a call belongs to, for REFER targets. */
+interface CallScope { tenantId: string; realm: string }
 
 /** A dialled string that is a telephone number rather than an extension name. */
 const NUMBER = /^\+?[0-9]{3,20}$/;
@@ -70,9 +80,9 @@ export class ExtensionCalls implements CallHandler {
     const callerUser = isSipUri(m.from.uri) && m.from.uri.user ? m.from.uri.user : 'anonymous';
     const display = m.from.displayName ? `"${m.from.displayName.replace(/["\\]/g, '')}" ` : '';
 
-    const [binding] = await this.#d.registrar.lookup(domain.tenantId, aorOf(dialled, domain.realm), this.#d.clock.now());
+    const binding = await this.#registered(domain, dialled);
     if (binding) {
-      this.#bridge(session, {
+      this.#bridge(session, domain, {
         requestUri: binding.contact, destination: binding.source,
         from: `${display}<sip:${callerUser}@${domain.realm}>`, to: `<sip:${dialled}@${domain.realm}>`,
       });
@@ -88,7 +98,7 @@ export class ExtensionCalls implements CallHandler {
     if (!gate.ok) { session.reject(gate.status, gate.reason, gate.headers); return; }
     const { password } = await this.#d.trunks.withCredentials(domain.tenantId, trunk.id);
     const host = trunk.port === 5060 ? trunk.host : `${trunk.host}:${trunk.port}`;
-    this.#bridge(session, {
+    this.#bridge(session, domain, {
       requestUri: `sip:${dialled}@${host}`,
       destination: { protocol: trunk.transport, address: trunk.host, port: trunk.port },
       from: `${display}<sip:${trunk.callerId ?? gate.username}@${trunk.host}>`,
@@ -97,23 +107,82 @@ export class ExtensionCalls implements CallHandler {
     });
   }
 
-  #bridge(caller: InviteServerSession, leg: Leg): void {
+  async #registered(scope: CallScope, extension: string): Promise<Binding | undefined> {
+    const [binding] = await this.#d.registrar.lookup(scope.tenantId, aorOf(extension, scope.realm), this.#d.clock.now());
+    return binding;
+  }
+
+  #bridge(caller: InviteServerSession, scope: CallScope, leg: Leg): void {
     const callee = this.#d.ua().call({ ...leg, sdp: caller.offer });
     this.#active++;
     let done = false;
     const finish = () => { if (!done) { done = true; this.#active--; } };
     callee.events = {
       progress: (status, sdp) => caller.progress(status === 183 && sdp ? 183 : 180, sdp),
-      answered: (sdp) => caller.accept(sdp),
+      answered: (sdp) => { caller.accept(sdp); this.#link(caller, callee, scope, finish); },
       failed: (status, reason) => { caller.reject(callerStatus(status), callerStatus(status) === status ? reason : undefined); finish(); },
-      ended: () => { void caller.bye(); finish(); },
-      // §14: a re-INVITE (hold, resume, new media) is offered to the other leg and its answer relayed.
-      reinvite: (offer) => caller.reinvite(offer).then((r) => (r.status < 300 ? r.sdp : undefined)),
     };
-    caller.events = {
-      cancelled: () => { callee.cancel(); finish(); },
-      ended: () => { void callee.bye(); finish(); },
-      reinvite: (offer) => callee.reinvite(offer).then((r) => (r.status < 300 ? r.sdp : undefined)),
+    caller.events = { cancelled: () => { callee.cancel(); finish(); } };
+  }
+
+  /** Joins two answered parties: hang-up, re-INVITEs (§14: hold, resume) and REFERs cross over. */
+  #link(x: Party, y: Party, scope: CallScope, finish: () => void): void {
+    const join = (from: Party, to: Party) => {
+      from.events.ended = () => { void to.bye(); finish(); };
+      from.events.reinvite = (offer) => to.reinvite(offer).then((r) => (r.status < 300 ? r.sdp : undefined));
+      from.events.request = (m) => (m.method === 'REFER' ? this.#refer(from, to, m, scope, finish) : m.method === 'INFO' || m.method === 'NOTIFY' ? 200 : 501);
+    };
+    join(x, y);
+    join(y, x);
+  }
+
+  /** RFC 3515 §2.4.2: accept the REFER (202), then carry it out and report by NOTIFY. */
+  #refer(referrer: Party, transferee: Party, m: SipRequest, scope: CallScope, finish: () => void): number {
+    const referTo = header(m, 'Refer-To');
+    let target: string | undefined;
+    try {
+      const na = referTo ? parseNameAddr(referTo) : undefined;
+      target = na && isSipUri(na.uri) ? na.uri.user : undefined;
+    } catch {
+      target = undefined;
+    }
+    if (!target) return 400;
+    // Started after this handler returns, so the 202 leaves before the first NOTIFY.
+    void Promise.resolve().then(() => this.#transfer(referrer, transferee, target, scope, finish)).catch((err: unknown) => {
+      this.#d.log.error({ err, callId: m.callId }, 'transfer failed');
+    });
+    return 202;
+  }
+
+  async #transfer(referrer: Party, transferee: Party, extension: string, scope: CallScope, finish: () => void): Promise<void> {
+    await referrer.notifyRefer('SIP/2.0 100 Trying', false);
+    const binding = await this.#registered(scope, extension);
+    const offer = transferee.remoteSdp;
+    if (!binding || !offer) {
+      await referrer.notifyRefer(binding ? 'SIP/2.0 488 Not Acceptable Here' : 'SIP/2.0 404 Not Found', true);
+      return;
+    }
+    const target = this.#d.ua().call({
+      requestUri: binding.contact, destination: binding.source, sdp: offer,
+      from: `<sip:transfer@${scope.realm}>`, to: `<sip:${extension}@${scope.realm}>`,
+    });
+    target.events = {
+      failed: (status, reason) => { void referrer.notifyRefer(`SIP/2.0 ${status} ${reason}`, true); },
+      answered: (sdp) => {
+        void (async () => {
+          // The transferee's media now goes to the new party (§14 re-INVITE with its answer).
+          const moved = await transferee.reinvite(sdp);
+          if (moved.status >= 300) {
+            void target.bye();
+            await referrer.notifyRefer(`SIP/2.0 ${moved.status} Transfer Failed`, true);
+            return;
+          }
+          referrer.events.ended = () => {};
+          this.#link(transferee, target, scope, finish);
+          await referrer.notifyRefer('SIP/2.0 200 OK', true);
+          await referrer.bye();
+        })();
+      },
     };
   }
 }

@@ -126,6 +126,16 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     }
   });
 
+  test('blind transfer (RFC 3515): REFER, 202, NOTIFY 100 then 200, the transferee is re-INVITEd to the target, the referrer is released', async () => {
+    const transferee = await phone('1002', 'uas-answer-reinvite-expect-bye.xml');
+    const target = await phone('1001', 'uas-answer-then-hangup.xml');
+    await expectPass({ scenario: 'uac-invite-refer-expect-notify-200.xml', service: '1002', inject: ['1001'] });
+    const [b, c] = await Promise.all([transferee.done, target.done]);
+    assert.equal(b.code, 0, `transferee: ${b.errors}\n${b.messages.slice(-3000)}`);
+    assert.equal(c.code, 0, `target: ${c.errors}\n${c.messages.slice(-3000)}`);
+    assert.equal(t.app.sip!.ua.activeDialogs, 0, 'every leg ended');
+  });
+
   test('a ringing call cancelled by the caller: 200 to CANCEL, 487 to INVITE, and the phone is cancelled too', async () => {
     const uas = await phone('1001', 'uas-ring-expect-cancel.xml');
     await expectPass({ scenario: 'uac-invite-cancel-expect-487.xml', service: '1001' });

@@ -1,6 +1,7 @@
 // Requests inside an established dialog, answered the same way by both sides of a call:
 // §15.1.2 BYE ends it, §14.2 re-INVITE (a target refresh, §12.2.1.2) gets the session's answer,
-// INFO (RFC 6086) and NOTIFY are acknowledged, anything else is 501.
+// REFER (RFC 3515) and others go to the session's `request` hook; unhandled INFO (RFC 6086) and
+// NOTIFY are acknowledged, anything else is 501.
 import { field, header, type SipRequest } from '../messages/index.ts';
 import type { IncomingRequest } from '../stack/sip-stack.ts';
 import type { Dialog } from '../dialog/dialog.ts';
@@ -16,8 +17,8 @@ export interface InDialogParty {
   reinviting: boolean;
   /** The answer to a re-INVITE's offer (now or later); undefined refuses it (488). */
   reinvite?: ((offer: Buffer) => ReinviteAnswer) | undefined;
-  /** A re-INVITE was answered 200 with this SDP: it is the local session description now. */
-  setLocalSdp(sdp: Buffer): void;
+  /** A re-INVITE was answered 200 with `answer`; `offer` is the peer's new description (if it sent one). */
+  setSdp(answer: Buffer, offer: Buffer | undefined): void;
   /** The status for INFO, NOTIFY and other methods; undefined: the default. */
   request?: ((m: SipRequest) => number) | undefined;
   /** The peer hung up with BYE (already answered 200). */
@@ -39,7 +40,7 @@ export function answerInDialog(req: IncomingRequest, p: InDialogParty): void {
       if (!answer) { req.respond(488); return; }
       const contact = header(m, 'Contact');
       if (contact) p.dialog.setRemoteTarget(contactUri(contact));
-      p.setLocalSdp(answer);
+      p.setSdp(answer, m.body.length > 0 ? m.body : undefined);
       req.respond(200, { headers: [field('Contact', p.contact), field('Content-Type', 'application/sdp')], body: answer });
     };
     const answer = p.reinvite?.(m.body);

@@ -34,6 +34,8 @@ export interface ClientSessionEvents {
   failed?(status: number, reason: string): void;
   ended?(by: 'remote'): void;
   reinvite?(offer: Buffer): ReinviteAnswer;
+  /** REFER (RFC 3515), INFO or NOTIFY in the dialog; return the status to answer. */
+  request?(request: SipRequest): number;
 }
 
 export class InviteClientSession implements DialogOwner {
@@ -49,6 +51,7 @@ export class InviteClientSession implements DialogOwner {
   #cancelWanted = false;
   #cancelSent = false;
   #localSdp: Buffer;
+  #remoteSdp: Buffer | undefined;
   #reinviting = false;
   #call: OutgoingCall;
   #cseq = 1;
@@ -101,6 +104,16 @@ export class InviteClientSession implements DialogOwner {
     return this.#state;
   }
 
+  /** The peer's current session description (its answer, or its latest re-INVITE's offer). */
+  get remoteSdp(): Buffer | undefined {
+    return this.#remoteSdp;
+  }
+
+  /** Reports the progress of a transfer this peer asked for (RFC 3515 §2.4.4, a sipfrag NOTIFY). */
+  notifyRefer(statusLine: string, final: boolean): Promise<number> {
+    return this.#ua.notifyRefer(this, statusLine, final);
+  }
+
   get dialog(): Dialog {
     if (!this.#dialog) throw new Error('no dialog before the call is answered');
     return this.#dialog;
@@ -143,6 +156,7 @@ export class InviteClientSession implements DialogOwner {
       return;
     }
     this.#state = 'Answered';
+    this.#remoteSdp = res.body;
     this.events.answered?.(res.body);
   }
 
@@ -190,14 +204,18 @@ export class InviteClientSession implements DialogOwner {
     if (!this.#dialog || this.#state !== 'Answered') return { status: 481 };
     this.#reinviting = true;
     const r = await this.#ua.reinvite(this, offer).finally(() => { this.#reinviting = false; });
-    if (r.status < 300) this.#localSdp = offer;
+    if (r.status < 300) {
+      this.#localSdp = offer;
+      if (r.sdp?.length) this.#remoteSdp = r.sdp;
+    }
     return r;
   }
 
   receiveInDialog(req: Parameters<DialogOwner['receiveInDialog']>[0]): void {
     answerInDialog(req, {
       dialog: this.dialog, contact: this.#ua.contact(this.peer.protocol), localSdp: this.#localSdp, reinviting: this.#reinviting,
-      reinvite: this.events.reinvite, setLocalSdp: (sdp) => { this.#localSdp = sdp; },
+      reinvite: this.events.reinvite, request: this.events.request,
+      setSdp: (answer, offer) => { this.#localSdp = answer; if (offer) this.#remoteSdp = offer; },
       hungUp: () => {
         const was = this.#state;
         this.#state = 'Ended';

@@ -35,6 +35,7 @@ export class InviteServerSession implements DialogOwner {
   #ok: { status: number; options: Parameters<IncomingRequest['respond']>[1] } | undefined;
   #retransmit: TimerHandle | undefined;
   #localSdp: Buffer | undefined;
+  #remoteSdp: Buffer | undefined;
   #reinviting = false;
 
   constructor(ua: UserAgent, incoming: IncomingRequest) {
@@ -58,6 +59,16 @@ export class InviteServerSession implements DialogOwner {
 
   get offer(): Buffer {
     return this.request.body;
+  }
+
+  /** The peer's current session description: its offer, or its latest re-INVITE's. */
+  get remoteSdp(): Buffer {
+    return this.#remoteSdp ?? this.request.body;
+  }
+
+  /** Reports the progress of a transfer this peer asked for (RFC 3515 §2.4.4, a sipfrag NOTIFY). */
+  notifyRefer(statusLine: string, final: boolean): Promise<number> {
+    return this.#ua.notifyRefer(this, statusLine, final);
   }
 
   #contact(): HeaderField {
@@ -142,14 +153,17 @@ export class InviteServerSession implements DialogOwner {
     if (!this.#dialog || this.#state === 'Ended') return { status: 481 };
     this.#reinviting = true;
     const r = await this.#ua.reinvite(this, offer).finally(() => { this.#reinviting = false; });
-    if (r.status < 300) this.#localSdp = offer;
+    if (r.status < 300) {
+      this.#localSdp = offer;
+      if (r.sdp?.length) this.#remoteSdp = r.sdp;
+    }
     return r;
   }
 
   receiveInDialog(req: IncomingRequest): void {
     answerInDialog(req, {
       dialog: this.dialog, contact: this.#ua.contact(this.peer.protocol), localSdp: this.#localSdp, reinviting: this.#reinviting,
-      reinvite: this.events.reinvite, request: this.events.request, setLocalSdp: (sdp) => { this.#localSdp = sdp; },
+      reinvite: this.events.reinvite, request: this.events.request, setSdp: (answer, offer) => { this.#localSdp = answer; if (offer) this.#remoteSdp = offer; },
       hungUp: () => {
         this.#retransmit?.cancel();
         const was = this.#state;

@@ -203,6 +203,18 @@ export class UserAgent implements SipTransactionUser {
     });
   }
 
+  /**
+   * RFC 3515 §2.4.4–§2.4.5: the implicit subscription of a REFER, told how the referred request
+   * fares as a message/sipfrag of its status line; the final one ends the subscription.
+   */
+  notifyRefer(owner: DialogOwner, statusLine: string, final: boolean): Promise<number> {
+    return this.sendInDialog(owner, 'NOTIFY', [
+      field('Event', 'refer'),
+      field('Subscription-State', final ? 'terminated;reason=noresource' : 'active;expires=60'),
+      field('Content-Type', 'message/sipfrag;version=2.0'),
+    ], Buffer.from(`${statusLine}\r\n`));
+  }
+
   /** The ACK for a 2xx (§13.2.2.4): its own branch, the INVITE's CSeq number, sent straight to the peer. */
   ack2xx(owner: DialogOwner, inviteSeq: number): Buffer {
     const r = owner.dialog.createRequest('ACK', inviteSeq);

@@ -5,9 +5,11 @@
 // Dial plan: a registered extension rings its phone; any other number goes out through the
 // tenant's first trunk, for phones that authenticate (407, RFC 3261 §22.3) and never for calls
 // that came in from a trunk (an inbound number, routed by the IVR work, is not found here yet).
-// Blind transfer (RFC 3515): a REFER from either party rings the Refer-To extension with the other
+// Transfer (RFC 3515): a REFER from either party rings the Refer-To extension with the other
 // party's media; when it answers, the other party is re-INVITEd towards it and the referrer is
-// told (NOTIFY 200) and released.
+// told (NOTIFY 200) and released. Attended transfer: a Refer-To carrying Replaces (RFC 3891)
+// names the referrer's other call; its far party and this call's are joined, both of the
+// referrer's legs released.
 import type { Clock, Logger } from '../kernel/index.ts';
 import {
   aorOf, header, isSipUri, parseNameAddr, type Binding, type CallHandler, type ClientCredentials, type DigestGate, type Endpoint,
@@ -54,6 +56,8 @@ function callerStatus(status: number): number {
 
 export class ExtensionCalls implements CallHandler {
   readonly #d: ExtensionCallsDeps;
+  /** Each answered party and the party it is joined to. */
+  readonly #partners = new WeakMap<Party, Party>();
   #active = 0;
 
   constructor(deps: ExtensionCallsDeps) {
@@ -134,21 +138,39 @@ export class ExtensionCalls implements CallHandler {
     };
     join(x, y);
     join(y, x);
+    this.#partners.set(x, y);
+    this.#partners.set(y, x);
   }
 
   /** RFC 3515 §2.4.2: accept the REFER (202), then carry it out and report by NOTIFY. */
   #refer(referrer: Party, transferee: Party, m: SipRequest, scope: CallScope, finish: () => void): number {
     const referTo = header(m, 'Refer-To');
     let target: string | undefined;
+    let replaces: string | undefined;
     try {
       const na = referTo ? parseNameAddr(referTo) : undefined;
-      target = na && isSipUri(na.uri) ? na.uri.user : undefined;
+      if (na && isSipUri(na.uri)) {
+        target = na.uri.user;
+        replaces = na.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
+      }
     } catch {
       target = undefined;
     }
     if (!target) return 400;
+    let replaced: Party | undefined;
+    if (replaces !== undefined) {
+      // RFC 3891 §3: call-id;to-tag=…;from-tag=… names a dialog whose local tag is to-tag.
+      const [callId = '', ...params] = replaces.split(';').map((x) => x.trim());
+      const param = (k: string) => params.find((p) => p.toLowerCase().startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
+      const owner = this.#d.ua().dialogOwner(callId, param('to-tag'), param('from-tag'));
+      replaced = owner as Party | undefined;
+      if (!replaced || !this.#partners.has(replaced) || replaced === referrer) return 481;
+    }
+    const work = replaced
+      ? () => this.#join(referrer, transferee, replaced, scope, finish)
+      : () => this.#transfer(referrer, transferee, target, scope, finish);
     // Started after this handler returns, so the 202 leaves before the first NOTIFY.
-    void Promise.resolve().then(() => this.#transfer(referrer, transferee, target, scope, finish)).catch((err: unknown) => {
+    void Promise.resolve().then(work).catch((err: unknown) => {
       this.#d.log.error({ err, callId: m.callId }, 'transfer failed');
     });
     return 202;
@@ -184,5 +206,21 @@ export class ExtensionCalls implements CallHandler {
         })();
       },
     };
+  }
+
+  /** Attended transfer: `transferee` (this call's far party) and the far party of `replaced` meet. */
+  async #join(referrer: Party, transferee: Party, replaced: Party, scope: CallScope, finish: () => void): Promise<void> {
+    await referrer.notifyRefer('SIP/2.0 100 Trying', false);
+    const other = this.#partners.get(replaced)!;
+    const [a, b] = [transferee.remoteSdp, other.remoteSdp];
+    if (!a || !b) { await referrer.notifyRefer('SIP/2.0 488 Not Acceptable Here', true); return; }
+    const first = await transferee.reinvite(b);
+    const second = first.status < 300 ? await other.reinvite(a) : first;
+    if (second.status >= 300) { await referrer.notifyRefer(`SIP/2.0 ${second.status} Transfer Failed`, true); return; }
+    referrer.events.ended = () => {};
+    replaced.events.ended = () => {};
+    this.#link(transferee, other, scope, finish);
+    await referrer.notifyRefer('SIP/2.0 200 OK', true);
+    await Promise.all([referrer.bye(), replaced.bye()]);
   }
 }

@@ -5,6 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSipp, sippAvailable, startSipp, type SippOptions } from '../support/sipp.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { aorOf } from '../../src/sip/index.ts';
 
 describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false : 'sipp (Debian package sip-tester) is not installed: .ci/run installs it' }, () => {
@@ -133,6 +136,21 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     const [b, c] = await Promise.all([transferee.done, target.done]);
     assert.equal(b.code, 0, `transferee: ${b.errors}\n${b.messages.slice(-3000)}`);
     assert.equal(c.code, 0, `target: ${c.errors}\n${c.messages.slice(-3000)}`);
+    assert.equal(t.app.sip!.ua.activeDialogs, 0, 'every leg ended');
+  });
+
+  test('attended transfer (RFC 3891): a REFER whose Refer-To replaces the referrer\'s other call joins the two far parties and releases both of its legs', async () => {
+    const transferee = await phone('1002', 'uas-answer-reinvite-expect-bye.xml');
+    const other = await phone('1001', 'uas-answer-reinvite-then-hangup.xml');
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-replaces-')), 'dialog');
+    const secondCall = await startSipp({ scenario: 'uac-invite-expect-bye.xml', target, service: '1001', inject: [file], timeoutS: 30 });
+    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+    const [callId = '', toTag = '', fromTag = ''] = readFileSync(file, 'utf8').trim().split(' ');
+    await expectPass({ scenario: 'uac-invite-refer-replaces-expect-notify-200.xml', service: '1002', inject: [`1001;${callId.replace(/@/g, '%40')};${toTag};${fromTag}`] });
+    const [a2, b, c] = await Promise.all([secondCall.done, transferee.done, other.done]);
+    assert.equal(a2.code, 0, `referrer's second call: ${a2.errors}\n${a2.messages.slice(-3000)}`);
+    assert.equal(b.code, 0, `transferee: ${b.errors}\n${b.messages.slice(-3000)}`);
+    assert.equal(c.code, 0, `other party: ${c.errors}\n${c.messages.slice(-3000)}`);
     assert.equal(t.app.sip!.ua.activeDialogs, 0, 'every leg ended');
   });
 

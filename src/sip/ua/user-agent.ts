@@ -81,6 +81,12 @@ export class UserAgent implements SipTransactionUser {
     this.#owners.delete(dialog);
   }
 
+  /** The session owning a dialog, by Call-ID and local/remote tags (RFC 3891 §3 matching). */
+  dialogOwner(callId: string, localTag: string, remoteTag: string): DialogOwner | undefined {
+    const dialog = this.dialogs.find(callId, localTag, remoteTag);
+    return dialog && this.#owners.get(dialog);
+  }
+
   trackInvite(tx: ServerTransaction, session: InviteServerSession | undefined): void {
     if (session) this.#pendingInvites.set(tx, session);
     else this.#pendingInvites.delete(tx);

@@ -50,7 +50,7 @@ describe('web app shell in Chromium', () => {
       await page.locator('.live-open').waitFor();
       return page.getByTestId('live-state').textContent();
     }), 'Live');
-    for (const nav of ['home', 'account', 'agent', 'supervisor', 'users', 'teams', 'audit', 'tokens']) assert.equal(await page.getByTestId(`nav-${nav}`).count(), 1, nav);
+    for (const nav of ['home', 'account', 'agent', 'supervisor', 'users', 'teams', 'phones', 'audit', 'tokens']) assert.equal(await page.getByTestId(`nav-${nav}`).count(), 1, nav);
     await page.screenshot({ path: screenshotPath('home-admin-en') });
 
     await page.getByTestId('nav-users').click();
@@ -90,6 +90,38 @@ describe('web app shell in Chromium', () => {
     await page.getByTestId('save-user').click();
     await form.getByTestId('notice').waitFor();
     assert.equal(await form.getByTestId('notice').textContent(), 'A user with that username already exists.');
+    await context.close();
+  });
+
+  test('admin adds a phone for an agent and a trunk on the phones page; the server holds them, hashed', async () => {
+    const { context, page } = await newPage(browser, base);
+    await logIn(page, 'admin');
+    await page.getByTestId('nav-phones').click();
+    await page.getByTestId('phone-row-1001').waitFor();
+    const form = page.getByTestId('phone-form');
+    await form.locator('input[name=extension]').fill('2001');
+    await form.locator('input[name=phoneName]').fill('Desk 2001');
+    await form.locator('input[name=phonePassword]').fill('a desk phone secret');
+    await form.locator('select[name=phoneUser]').selectOption({ label: '王小明 (Agent 1)' });
+    await form.getByRole('button').click();
+    await page.getByTestId('phone-row-2001').waitFor();
+    assert.equal(await page.getByTestId('phone-row-2001').locator('td').nth(2).textContent(), '王小明 (Agent 1)');
+    const stored = (await t.app.phones.list(t.tenants.demo)).find((p) => p.username === '2001');
+    assert.ok(stored?.userId, 'linked to the agent');
+    assert.equal(await t.app.storage.db.selectFrom('voice_phone' as never).selectAll().execute().then((rows) => JSON.stringify(rows).includes('a desk phone secret')), false, 'no password stored');
+
+    const trunkForm = page.getByTestId('trunk-form');
+    await trunkForm.locator('input[name=trunkName]').fill('Carrier A');
+    await trunkForm.locator('input[name=trunkHost]').fill('sip.carrier.example');
+    await trunkForm.locator('input[name=trunkUser]').fill('acct-1');
+    await trunkForm.locator('input[name=trunkPassword]').fill('carrier secret');
+    await trunkForm.getByRole('button').click();
+    await page.getByTestId('trunk-row-Carrier A').waitFor();
+    assert.equal((await page.content()).includes('carrier secret'), false, 'the trunk password is never shown');
+    await page.screenshot({ path: screenshotPath('phones-en') });
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    assert.equal(await page.getByTestId('nav-phones').textContent(), '话机与中继');
+    await page.screenshot({ path: screenshotPath('phones-zh-CN') });
     await context.close();
   });
 

@@ -12,6 +12,7 @@ import { TeamsPage } from './pages/TeamsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { PhonesPage } from './pages/PhonesPage.tsx';
 import { AgentDesktopPage } from './pages/AgentDesktopPage.tsx';
 import { RosterPage } from './pages/RosterPage.tsx';
 
@@ -26,6 +27,7 @@ const NAV: NavItem[] = [
   { path: '/supervisor', label: 'nav.roster', area: 'supervisor', permission: 'supervisor.monitor', render: () => <RosterPage /> },
   { path: '/users', label: 'nav.users', area: 'admin', permission: 'users.read', render: (me) => <UsersPage me={me} /> },
   { path: '/teams', label: 'nav.teams', area: 'admin', permission: 'teams.read', render: (me) => <TeamsPage me={me} /> },
+  { path: '/phones', label: 'nav.phones', area: 'admin', permission: 'phones.read', render: (me) => <PhonesPage me={me} /> },
   { path: '/audit', label: 'nav.audit', area: 'admin', permission: 'audit.read', render: () => <AuditPage /> },
   { path: '/tokens', label: 'nav.tokens', area: 'admin', permission: 'tokens.manage', render: () => <TokensPage /> },
 ];

@@ -10,7 +10,9 @@ import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
 import { seedDemo, type DemoSeed } from './demo/index.ts';
-import { ExtensionCalls, Phones, SqlPhoneStore, Trunks, sipDomains } from './voice/index.ts';
+import { ExtensionCalls, Phones, SqlPhoneStore, Trunks, sipDomains, type VoiceEvents } from './voice/index.ts';
+import { CachedTextToSpeech, createRecordingKeys, EspeakTextToSpeech, LocalRecordingStore, MediaEngine } from './media/index.ts';
+import { networkInterfaces } from 'node:os';
 import { DigestAuthenticator, DigestGate, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -27,11 +29,13 @@ export interface AppOverrides {
   sipTrace?: (direction: 'in' | 'out', bytes: Buffer, peer: { protocol: string; address: string; port: number }) => void;
 }
 
+export type AppEvents = AuthEvents & VoiceEvents;
+
 export interface App {
   readonly config: Config;
   readonly http: FastifyInstance;
   readonly storage: Storage;
-  readonly bus: MemoryEventBus<AuthEvents>;
+  readonly bus: MemoryEventBus<AppEvents>;
   readonly hub: WsHub;
   readonly tenants: TenantStore;
   readonly directory: Directory;
@@ -41,6 +45,8 @@ export interface App {
   readonly trunks: Trunks;
   /** SIP signalling; undefined when SB_SIP_ENABLED=false. */
   readonly sip: { stack: SipStack; ua: UserAgent; registrar: Registrar; calls: ExtensionCalls } | undefined;
+  /** RTP media (with SIP); recordings are encrypted under dataDir/recordings. */
+  readonly media: { engine: MediaEngine; recordings: LocalRecordingStore } | undefined;
   readonly demo: DemoSeed | undefined;
   /** Starts listening (HTTP, then SIP when enabled); returns the bound HTTP address. */
   listen(): Promise<string>;
@@ -53,7 +59,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const storage = overrides.storage ?? await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (!overrides.storage) await migrateToLatest(storage.db);
 
-  const bus = new MemoryEventBus<AuthEvents>((err, event) => logger.error({ err, event }, 'event listener failed'));
+  const bus = new MemoryEventBus<AppEvents>((err, event) => logger.error({ err, event }, 'event listener failed'));
   const hub = new WsHub();
   const tenants = new TenantStore(storage.db);
   const audit = new AuditLog(storage.db, clock);
@@ -82,7 +88,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ? await seedDemo({ tenants, directory, phones, now: new Date(clock.now()) }, config.demoPassword)
     : undefined;
 
-  const sip = config.sipEnabled ? buildSip(config, { storage, tenants, phoneStore, trunks, clock, logger, trace: overrides.sipTrace }) : undefined;
+  const media = config.sipEnabled ? await buildMedia(config, logger) : undefined;
+  const sip = media ? buildSip(config, { storage, tenants, phoneStore, trunks, clock, logger, trace: overrides.sipTrace, media: media.engine, bus }) : undefined;
 
   const http = await buildHttpServer({
     logger, storage, auth, directory, tenants, audit, phones, trunks, hub,
@@ -92,7 +99,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, sip, demo,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, sip, media, demo,
     async listen() {
       const address = await http.listen({ host: config.httpHost, port: config.httpPort });
       await sip?.stack.start();
@@ -100,6 +107,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     async stop() {
       await sip?.stack.stop();
+      media?.engine.close();
       unproject();
       hub.closeAll();
       await http.close();
@@ -109,7 +117,28 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 }
 
 /** SIP: transports and transactions, the user agent core, the registrar with digest auth, extension calls. */
-function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace'] }) {
+/** The address SDP advertises: configured, else the bind address, else (wildcard) the first external IPv4. */
+function mediaAddresses(config: Config): { bindHost: string; advertise: string } {
+  const bindHost = config.mediaHost ?? config.sipHost;
+  if (config.mediaAdvertise) return { bindHost, advertise: config.mediaAdvertise };
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') return { bindHost, advertise: bindHost };
+  const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  return { bindHost, advertise: external?.address ?? '127.0.0.1' };
+}
+
+/** RTP media: port range, encrypted recording store, text-to-speech (espeak-ng, cached). */
+async function buildMedia(config: Config, logger: ReturnType<typeof createLogger>) {
+  const log = logger.child({ module: 'media' });
+  const keys = await createRecordingKeys({ masterKeyBase64: config.recordingKey, keyFile: resolve(config.dataDir, 'keys', 'recording-master.key') });
+  const recordings = new LocalRecordingStore({ root: resolve(config.dataDir, 'recordings'), keys });
+  const tts = config.tts === 'espeak'
+    ? new CachedTextToSpeech(new EspeakTextToSpeech(), { directory: resolve(config.dataDir, 'cache', 'tts') })
+    : undefined;
+  const engine = new MediaEngine({ ...mediaAddresses(config), ports: config.rtpPorts, log, recordings, tts });
+  return { engine, recordings };
+}
+
+function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace']; media: MediaEngine; bus: MemoryEventBus<AppEvents> }) {
   const log = d.logger.child({ module: 'sip' });
   const allow = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'NOTIFY', 'REFER'];
   const stack = new SipStack({
@@ -133,7 +162,10 @@ function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; p
   });
   const gate = new DigestGate(digest, config.sipDigestAlgorithms);
   let ua: UserAgent | undefined;
-  const calls = new ExtensionCalls({ ua: () => ua!, domains, registrar, phones: d.phoneStore, trunks: d.trunks, gate, clock: d.clock, log });
+  const calls = new ExtensionCalls({
+    ua: () => ua!, domains, registrar, phones: d.phoneStore, trunks: d.trunks, gate, clock: d.clock, log,
+    media: d.media, bus: d.bus, record: config.recordCalls,
+  });
   ua = new UserAgent({ stack, clock: d.clock, log, allow, calls, registrar: new RegistrarService({ registrar, gate, domains, clock: d.clock, log }) });
   return { stack, ua, registrar, calls };
 }

@@ -2,7 +2,7 @@
 // secrets shown once; only their SHA-256 is stored, so a database leak reveals no usable credential.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DomainError, newId, randomToken, type Clock, type EventBus } from '../kernel/index.ts';
+import { DomainError, newId, randomToken, type Clock, type EventPublisher } from '../kernel/index.ts';
 import { TenantScope, type TenantStore } from '../tenancy/index.ts';
 import { tables, type SqlDatabase } from '../storage/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -40,7 +40,7 @@ export interface AuthenticatorDeps {
   db: SqlDatabase;
   clock: Clock;
   audit: AuditLog;
-  bus: EventBus<AuthEvents>;
+  bus: EventPublisher<AuthEvents>;
   tenants: TenantStore;
   throttle: LoginThrottle;
   sessionTtlMs: number;

@@ -1,6 +1,6 @@
 // Users and teams of a tenant. Every query goes through a TenantScope; a foreign id is "not found".
 import type { Kysely } from 'kysely';
-import { DomainError, newId, notFound, type Clock, type EventBus } from '../kernel/index.ts';
+import { DomainError, newId, notFound, type Clock, type EventPublisher } from '../kernel/index.ts';
 import { TenantScope } from '../tenancy/index.ts';
 import { tables, type SqlDatabase } from '../storage/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -69,7 +69,7 @@ export interface DirectoryDeps {
   db: SqlDatabase;
   clock: Clock;
   audit: AuditLog;
-  bus: EventBus<AuthEvents>;
+  bus: EventPublisher<AuthEvents>;
   argon2?: Argon2Params;
 }
 

@@ -30,6 +30,14 @@ export interface Config {
   readonly sipNonceSecret: string | undefined;
   readonly sipDigestAlgorithms: readonly ('SHA-256' | 'MD5')[];
   readonly rtpPorts: { readonly min: number; readonly max: number };
+  /** The address RTP sockets bind to (default: sipHost). */
+  readonly mediaHost: string | undefined;
+  /** The address written into SDP (default: mediaHost, or the first external IPv4 when that is a wildcard). */
+  readonly mediaAdvertise: string | undefined;
+  readonly recordCalls: boolean;
+  /** Base64 of 32 bytes: the master key tenants' recording keys derive from; generated under dataDir when absent. */
+  readonly recordingKey: string | undefined;
+  readonly tts: 'espeak' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -129,6 +137,11 @@ const SPECS: { [K in keyof Config]: KeySpec } = {
   sipDigestAlgorithms: { env: 'SB_SIP_DIGEST_ALGORITHMS', flag: 'sip-digest-algorithms', parse: digestAlgorithms, default: ['MD5'] },
   sipNonceSecret: { env: 'SB_SIP_NONCE_SECRET', flag: 'sip-nonce-secret', parse: str, default: undefined },
   rtpPorts: { env: 'SB_RTP_PORTS', flag: 'rtp-ports', parse: portRange, default: { min: 20000, max: 29999 } },
+  mediaHost: { env: 'SB_MEDIA_HOST', flag: 'media-host', parse: str, default: undefined },
+  mediaAdvertise: { env: 'SB_MEDIA_ADVERTISE', flag: 'media-advertise', parse: str, default: undefined },
+  recordCalls: { env: 'SB_RECORD_CALLS', flag: 'record-calls', parse: bool, default: true },
+  recordingKey: { env: 'SB_RECORDING_KEY', flag: 'recording-key', parse: str, default: undefined },
+  tts: { env: 'SB_TTS', flag: 'tts', parse: oneOf(['espeak', 'off'] as const), default: 'espeak' },
 };
 
 export const CONFIG_KEYS = Object.keys(SPECS) as (keyof Config)[];

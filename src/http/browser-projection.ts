@@ -1,6 +1,6 @@
 // Internal events -> what a browser may see. Only listed events go out, as ids, to holders of the permission.
 import type { AuthEvents, Permission } from '../auth/index.ts';
-import type { EventBus } from '../kernel/index.ts';
+import type { EventSubscriber } from '../kernel/index.ts';
 import type { BrowserMessage, WsHub } from './ws-hub.ts';
 
 type Projection = { [K in keyof AuthEvents]?: (p: AuthEvents[K]) => { message: BrowserMessage; permission: Permission } };
@@ -16,16 +16,16 @@ const PROJECTIONS: Projection = {
 };
 
 /** Wires the bus to the hub; returns the unsubscribe function. */
-export function projectToBrowser(bus: EventBus<AuthEvents>, hub: WsHub): () => void {
+export function projectToBrowser(bus: EventSubscriber<AuthEvents>, hub: WsHub): () => void {
   const offs = [
     bus.subscribe('SessionEnded', (p) => hub.closeSession(p.sessionId)),
     bus.subscribe('UserSessionsEnded', (p) => hub.closeUser(p.tenantId, p.userId)),
-    bus.subscribeAll((name, payload) => {
+    ...(Object.keys(PROJECTIONS) as (keyof AuthEvents)[]).map((name) => bus.subscribe(name, (payload) => {
       const project = PROJECTIONS[name] as ((p: unknown) => { message: BrowserMessage; permission: Permission }) | undefined;
       if (!project) return;
       const { message, permission } = project(payload);
       hub.broadcast(payload.tenantId, message, permission);
-    }),
+    })),
   ];
   return () => { for (const off of offs) off(); };
 }

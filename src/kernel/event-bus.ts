@@ -12,6 +12,11 @@ export interface EventBus<M extends EventMap> {
   subscribeAll(listener: (name: keyof M & string, payload: M[keyof M]) => void): () => void;
 }
 
+/** What a domain that only publishes needs (a bus of a wider event map fits). */
+export type EventPublisher<M extends EventMap> = Pick<EventBus<M>, 'publish'>;
+/** What a listener of named events needs. */
+export type EventSubscriber<M extends EventMap> = Pick<EventBus<M>, 'subscribe'>;
+
 /** In-process bus: listeners run synchronously in subscription order; a throwing listener is reported, not propagated. */
 export class MemoryEventBus<M extends EventMap> implements EventBus<M> {
   #listeners = new Map<string, Set<Listener<never>>>();

@@ -5,3 +5,6 @@ export { Phones, type PhonesDeps, type PhoneActor } from './phones.ts';
 export { sipDomains } from './sip-domains.ts';
 export { ExtensionCalls, type ExtensionCallsDeps } from './extension-calls.ts';
 export { Trunks, type Trunk, type NewTrunk } from './trunks.ts';
+export { type VoiceEvents } from './voice-events.ts';
+export { MediaLeg } from './media-leg.ts';
+export { announce, type AnnouncementOutcome, type AnnouncementDeps } from './announcement-call.ts';

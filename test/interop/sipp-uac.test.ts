@@ -129,8 +129,8 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     }
   });
 
-  test('blind transfer (RFC 3515): REFER, 202, NOTIFY 100 then 200, the transferee is re-INVITEd to the target, the referrer is released', async () => {
-    const transferee = await phone('1002', 'uas-answer-reinvite-expect-bye.xml');
+  test('blind transfer (RFC 3515): REFER, 202, NOTIFY 100 then 200, the transferee is bridged to the target without a re-INVITE (media stays anchored), the referrer is released', async () => {
+    const transferee = await phone('1002', 'uas-answer-expect-bye.xml');
     const target = await phone('1001', 'uas-answer-then-hangup.xml');
     await expectPass({ scenario: 'uac-invite-refer-expect-notify-200.xml', service: '1002', inject: ['1001'] });
     const [b, c] = await Promise.all([transferee.done, target.done]);
@@ -140,8 +140,8 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
   });
 
   test('attended transfer (RFC 3891): a REFER whose Refer-To replaces the referrer\'s other call joins the two far parties and releases both of its legs', async () => {
-    const transferee = await phone('1002', 'uas-answer-reinvite-expect-bye.xml');
-    const other = await phone('1001', 'uas-answer-reinvite-then-hangup.xml');
+    const transferee = await phone('1002', 'uas-answer-expect-bye.xml');
+    const other = await phone('1001', 'uas-answer-then-hangup.xml');
     const file = join(mkdtempSync(join(tmpdir(), 'sb-replaces-')), 'dialog');
     const secondCall = await startSipp({ scenario: 'uac-invite-expect-bye.xml', target, service: '1001', inject: [file], timeoutS: 30 });
     for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));

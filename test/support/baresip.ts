@@ -1,8 +1,9 @@
 // Debian's baresip as a real softphone on loopback, driven through its ctrl_tcp module (netstring
-// JSON). Audio comes from a 440 Hz WAV made by sox (`aufile`) and is played into `aubridge`, so no
-// sound card is used.
+// JSON). Audio comes from a WAV (`aufile`: a 440 Hz tone made by sox unless another 8 kHz mono
+// 16-bit file is given) and is played into `aubridge`, so no sound card is used. With `record`,
+// the `sndfile` module writes what the phone sent and received to WAV files.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,19 +50,24 @@ export class Baresip {
   }
 
   /** Starts a softphone registering `user` with `password` at the registrar `registrar` (host:port). */
-  static async start(o: { user: string; password: string; registrar: string; rtpBase: number }): Promise<Baresip> {
+  static async start(o: { user: string; password: string; registrar: string; rtpBase: number; source?: string; record?: boolean }): Promise<Baresip> {
     const dir = mkdtempSync(join(tmpdir(), `sb-baresip-${o.user}-`));
     const sipPort = await freePortPair();
     const ctrlPort = await freePortPair();
     // aufile needs 8 kHz s16 mono for PCMU, longer than any call (its end of file hangs up).
-    const tone = join(dir, 'tone.wav');
-    const sox = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tone, 'synth', '120', 'sine', '440', 'vol', '0.3']);
-    if (sox.status !== 0) throw new Error(`sox failed: ${sox.stderr}`);
+    const tone = o.source ?? join(dir, 'tone.wav');
+    if (!o.source) {
+      const sox = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tone, 'synth', '120', 'sine', '440', 'vol', '0.3']);
+      if (sox.status !== 0) throw new Error(`sox failed: ${sox.stderr}`);
+    }
+    const rec = join(dir, 'rec');
+    mkdirSync(rec);
     writeFileSync(join(dir, 'config'), [
       'poll_method epoll', `sip_listen 127.0.0.1:${sipPort}`, 'net_interface 127.0.0.1', 'call_local_timeout 120', 'call_max_calls 4',
       'audio_player aubridge,sink', `audio_source aufile,${tone}`, 'ausrc_format s16', 'auplay_format s16', 'auenc_format s16', 'audec_format s16', 'audio_alert aubridge,sink', 'audio_level no',
       'rtp_tos 0', `rtp_ports ${o.rtpBase}-${o.rtpBase + 19}`, 'rtcp_mux no', 'jitter_buffer_delay 1-5', 'rtp_stats yes',
       'dns_server 127.0.0.1:53', 'module_path /usr/lib/baresip/modules', 'module g711.so', 'module aufile.so', 'module aubridge.so',
+      ...(o.record ? ['module sndfile.so', `snd_path ${rec}`] : []),
       'module_tmp account.so', 'module_app menu.so', 'module_app ctrl_tcp.so', `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`, '',
     ].join('\n'));
     writeFileSync(join(dir, 'accounts'), '');
@@ -97,6 +103,12 @@ export class Baresip {
       this.events.push(msg);
       for (const w of [...this.#waiters]) if (w.match(msg)) { this.#waiters.splice(this.#waiters.indexOf(w), 1); w.resolve(msg); }
     }
+  }
+
+  /** What `sndfile` wrote: `-dec.wav` files hold what the phone received, `-enc.wav` what it sent. */
+  recordings(): { received: string[]; sent: string[] } {
+    const files = readdirSync(join(this.#dir, 'rec')).sort().map((f) => join(this.#dir, 'rec', f));
+    return { received: files.filter((f) => f.endsWith('-dec.wav')), sent: files.filter((f) => f.endsWith('-enc.wav')) };
   }
 
   command(command: string, params = ''): void {

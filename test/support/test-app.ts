@@ -1,5 +1,8 @@
 // Builds the real app for integration tests: real storage (SQLite in memory, or a fresh PostgreSQL
 // schema), real HTTP via app.inject or a real socket, cheaper Argon2id parameters, and two tenants.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp, type App, type AppOverrides } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock } from '../../src/kernel/index.ts';
@@ -26,10 +29,14 @@ export interface TestAppOptions {
 export async function startTestApp(dialect: SqlDialectName, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const storage = await openTestStorage(dialect);
   const clock = new ManualClock(Date.UTC(2026, 10, 22, 9, 0, 0));
+  // Recordings, keys and the speech cache go to a directory of this test app's own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-data-'));
   const config = loadConfig({
     env: {
       SB_LOG_LEVEL: 'silent', SB_DEMO_PASSWORD: TEST_PASSWORD, SB_HTTP_HOST: '127.0.0.1', SB_HTTP_PORT: '0',
-      SB_SIP_HOST: '127.0.0.1', SB_SIP_PORT: '0', SB_SIP_WS_PORT: '0', SB_SIP_DEFAULT_TENANT: 'demo', ...env,
+      SB_SIP_HOST: '127.0.0.1', SB_SIP_PORT: '0', SB_SIP_WS_PORT: '0', SB_SIP_DEFAULT_TENANT: 'demo', SB_DATA_DIR: dataDir,
+      // Clear of sipp's media ports (20000-39998) and baresip's (31000+).
+      SB_RTP_PORTS: '44000-47999', ...env,
     },
   });
   const app = await buildApp(config, { storage, ...(options.realClock ? {} : { clock }), argon2: TEST_ARGON2, ...(options.sipTrace ? { sipTrace: options.sipTrace } : {}) });
@@ -48,6 +55,7 @@ export async function startTestApp(dialect: SqlDialectName, env: Record<string, 
     async close() {
       await app.stop();
       await storage.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

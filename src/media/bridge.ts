@@ -1,0 +1,50 @@
+// Two sessions joined: each accepted packet of one is relayed to the other with the other's SSRC,
+// sequence, timestamp and payload type (rtp-session.ts `relay`), transcoded in place between µ-law
+// and A-law when the legs negotiated different codecs (8 bits to 8 bits: decode, then encode).
+// RFC 4733 events are relayed as they came, on the other leg's telephone-event PT.
+import { alawToUlaw, ulawToAlaw } from './g711.ts';
+import type { RelayedPacket, RtpSession } from './rtp-session.ts';
+
+export class Bridge {
+  readonly a: RtpSession;
+  readonly b: RtpSession;
+  #open = true;
+
+  constructor(a: RtpSession, b: RtpSession) {
+    this.a = a;
+    this.b = b;
+    a.onAudio = (p) => this.#audio(a, b, p);
+    b.onAudio = (p) => this.#audio(b, a, p);
+    a.onEventPacket = (p) => this.#event(b, p);
+    b.onEventPacket = (p) => this.#event(a, p);
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  #audio(from: RtpSession, to: RtpSession, p: RelayedPacket): void {
+    const fin = from.format;
+    const fout = to.format;
+    if (!fin || !fout) return;
+    if (fin.codec !== fout.codec) {
+      const h = p.header;
+      const payload = p.buf.subarray(h.headerLength, h.headerLength + h.payloadLength);
+      if (fin.codec === 'PCMU') ulawToAlaw(payload, payload, payload.length);
+      else alawToUlaw(payload, payload, payload.length);
+    }
+    to.relay(p, fout.payloadType);
+  }
+
+  #event(to: RtpSession, p: RelayedPacket): void {
+    const pt = to.format?.telephoneEventPt;
+    if (pt !== undefined) to.relay(p, pt);
+  }
+
+  /** Stops relaying; the sessions stay open (for a player, another bridge, or hang-up). */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    for (const s of [this.a, this.b]) { s.onAudio = undefined; s.onEventPacket = undefined; }
+  }
+}

@@ -10,6 +10,12 @@ import { TelephoneEventReceiver, writeTelephoneEvent } from './telephone-event.t
 import { TONE_PLANS } from './tones.ts';
 import { dtmfTone } from './inband-dtmf.ts';
 import type { RtpSession } from './rtp-session.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalRecordingStore } from './recording-store.local.ts';
+import { createRecordingKeys } from './recording-keys.ts';
+import { parseWav } from './wav.ts';
 
 const PCMU = { codec: 'PCMU', payloadType: 0, telephoneEventPt: 101, telephoneEventReceivePts: [101] } as const;
 const PCMA = { codec: 'PCMA', payloadType: 8, telephoneEventPt: 96, telephoneEventReceivePts: [96] } as const;
@@ -64,12 +70,17 @@ describe('media engine over real UDP', () => {
   const session = async () => { const s = await engine.openSession(); open.push(s); return s; };
   const peer = async () => { const p = await new Peer().open(); peers.push(p); return p; };
 
-  before(() => {
-    engine = new MediaEngine({ bindHost: '127.0.0.1', ports: { min: 43000, max: 43999 }, log: silentLogger });
+  let dir: string;
+  let store: LocalRecordingStore;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-media-'));
+    store = new LocalRecordingStore({ root: join(dir, 'recordings'), keys: await createRecordingKeys({ keyFile: join(dir, 'keys', 'master.key') }) });
+    engine = new MediaEngine({ bindHost: '127.0.0.1', ports: { min: 43000, max: 43999 }, log: silentLogger, recordings: store });
   });
   after(() => {
     for (const p of peers) p.close();
     engine.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('RFC 3550 §11: sessions take even RTP ports with RTCP on the next one; closed ports return to the pool', async () => {
@@ -297,6 +308,61 @@ describe('media engine over real UDP', () => {
     // The compound packet starts with an RR (PT 201) and ends with a BYE (PT 203).
     assert.equal(reports[0]![1], 201);
     assert.ok(reports[0]!.includes(203));
+  });
+
+  test('recorder: stereo WAV, caller left and agent right, in ≥ 1 s chunks; pause writes silence (and keeps key tones out)', async () => {
+    const [a, b] = [await session(), await session()];
+    const [pa, pb] = [await peer(), await peer()];
+    a.configure({ address: '127.0.0.1', port: pa.port, rtcpPort: pa.port + 1 }, PCMU);
+    b.configure({ address: '127.0.0.1', port: pb.port, rtcpPort: pb.port + 1 }, PCMU);
+    engine.bridge(a, b);
+    const recorder = await engine.record('tenant-a', 'rec-1');
+    recorder.attach('left', a);
+    recorder.attach('right', b);
+    const left = new Uint8Array(160).fill(ulawEncode(6000));
+    const right = new Uint8Array(160).fill(ulawEncode(-3000));
+    const key = new Uint8Array(160);
+    const tone = dtmfTone('5', 20);
+    for (let i = 0; i < 160; i++) key[i] = ulawEncode(tone[i]!);
+    /** 20 ms packets from both phones for `ms`, the caller sending `callerPayload`. */
+    const talk = async (ms: number, callerPayload: Uint8Array) => {
+      for (let t = 0; t < ms; t += 20) { pa.send(a.port, { payload: callerPayload }); pb.send(b.port, { payload: right }); await settle(20); }
+    };
+    await talk(1000, left);
+    recorder.pause();
+    await settle(100);
+    await talk(600, key);
+    await settle(250);
+    recorder.resume();
+    await talk(600, left);
+    const result = await recorder.stop();
+    assert.ok(result.durationMs >= 2000 && result.pausedMs >= 600, JSON.stringify(result));
+    const read = await store.read('tenant-a', 'rec-1');
+    assert.ok(read.ok && read.complete);
+    assert.equal(read.sha256, result.sha256);
+    const wav = parseWav(read.bytes);
+    assert.ok(wav.ok && wav.wav.channels === 2 && wav.wav.sampleRate === 8000 && wav.wav.format === 'pcm16');
+    const data = new DataView(wav.wav.data.buffer, wav.wav.data.byteOffset, wav.wav.data.byteLength);
+    const frames = data.byteLength / 4;
+    const at = (ch: 0 | 1, from: number, to: number) => {
+      const xs: number[] = [];
+      for (let i = Math.floor(from * 8000); i < Math.min(frames, Math.floor(to * 8000)); i++) xs.push(data.getInt16(i * 4 + ch * 2, true));
+      return xs;
+    };
+    const mostly = (xs: number[], v: number) => xs.filter((x) => Math.abs(x - v) < 200).length / xs.length;
+    assert.ok(mostly(at(0, 0.3, 0.9), ulawDecode(ulawEncode(6000))) > 0.8, 'the caller on the left');
+    assert.ok(mostly(at(1, 0.3, 0.9), ulawDecode(ulawEncode(-3000))) > 0.8, 'the agent on the right');
+    const all = at(0, 0, frames / 8000);
+    const level = ulawDecode(ulawEncode(6000));
+    assert.ok(all.every((x) => x === 0 || x === level), 'the key tone sent while paused is nowhere in the file');
+    let run = 0;
+    let longest = 0;
+    for (let i = 0; i < frames; i++) {
+      run = data.getInt16(i * 4, true) === 0 && data.getInt16(i * 4 + 2, true) === 0 ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    assert.ok(longest >= 0.6 * 8000, `silence on both channels while paused (${longest / 8} ms)`);
+    assert.ok(mostly(all.slice(-3200), level) > 0.5, 'recording again after resume');
   });
 
   test('clean up: every session closes and the clock stops', () => {

@@ -90,6 +90,19 @@ describe('sipp ↔ Switchboard (UDP and TCP)', { skip: sippAvailable() ? false :
     assert.equal(t.app.sip!.ua.activeDialogs, 0, 'no dialog left behind');
   });
 
+  test('keys sent as SIP INFO (application/dtmf-relay) are reported once each, like RFC 4733 ones', async () => {
+    const uas = await phone('1000', 'uas-answer-expect-bye.xml');
+    const digits: string[] = [];
+    const off = t.app.bus.subscribe('CallDigitReceived', (e) => digits.push(`${e.digit}:${e.source}`));
+    try {
+      await expectPass({ scenario: 'uac-invite-info-dtmf-bye-expect-200.xml', service: '1000' });
+    } finally {
+      off();
+    }
+    assert.equal((await uas.done).code, 0);
+    assert.deepEqual(digits, ['4:info', '#:info']);
+  });
+
   test('hold: the caller\'s re-INVITE (sendonly) is relayed to the phone and its recvonly answer relayed back (RFC 3261 §14)', async () => {
     const uas = await phone('1002', 'uas-answer-hold-expect-bye.xml');
     await expectPass({ scenario: 'uac-invite-hold-bye-expect-200.xml', service: '1002' });

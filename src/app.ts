@@ -9,9 +9,14 @@ import { TenantStore } from './tenancy/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
-import { seedDemo, type DemoSeed } from './demo/index.ts';
-import { ExtensionCalls, Phones, SqlPhoneStore, Trunks, sipDomains, type VoiceEvents } from './voice/index.ts';
-import { CachedTextToSpeech, createRecordingKeys, EspeakTextToSpeech, LocalRecordingStore, MediaEngine } from './media/index.ts';
+import { seedContactCenter, seedDemo, type DemoSeed } from './demo/index.ts';
+import { ContactCalls, ExtensionCalls, Numbers, Phones, SqlPhoneStore, Trunks, sipDomains, type FlowRunner, type VoiceEvents } from './voice/index.ts';
+import { CachedTextToSpeech, createRecordingKeys, decodeWavToMono8k, encodeWav, EspeakTextToSpeech, LocalRecordingStore, MediaEngine } from './media/index.ts';
+import { Flows, IvrInterpreter, PromptLibrary, type IvrEvents } from './ivr/index.ts';
+import { RoutingEngine, RoutingStore, type RoutingEvents } from './routing/index.ts';
+import { InteractionRecorder, InteractionStore, type InteractionEvents } from './interactions/index.ts';
+import { Calendars } from './calendar/index.ts';
+import { Customers, type CrmEvents } from './crm/index.ts';
 import { networkInterfaces } from 'node:os';
 import { DigestAuthenticator, DigestGate, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +34,7 @@ export interface AppOverrides {
   sipTrace?: (direction: 'in' | 'out', bytes: Buffer, peer: { protocol: string; address: string; port: number }) => void;
 }
 
-export type AppEvents = AuthEvents & VoiceEvents;
+export type AppEvents = AuthEvents & VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & CrmEvents;
 
 export interface App {
   readonly config: Config;
@@ -43,8 +48,15 @@ export interface App {
   readonly audit: AuditLog;
   readonly phones: Phones;
   readonly trunks: Trunks;
+  readonly numbers: Numbers;
+  readonly calendars: Calendars;
+  readonly customers: Customers;
+  readonly flows: Flows;
+  readonly prompts: PromptLibrary;
+  readonly routing: RoutingEngine;
+  readonly interactions: { store: InteractionStore; recorder: InteractionRecorder };
   /** SIP signalling; undefined when SB_SIP_ENABLED=false. */
-  readonly sip: { stack: SipStack; ua: UserAgent; registrar: Registrar; calls: ExtensionCalls } | undefined;
+  readonly sip: { stack: SipStack; ua: UserAgent; registrar: Registrar; calls: ExtensionCalls; contactCalls: ContactCalls } | undefined;
   /** RTP media (with SIP); recordings are encrypted under dataDir/recordings. */
   readonly media: { engine: MediaEngine; recordings: LocalRecordingStore } | undefined;
   readonly demo: DemoSeed | undefined;
@@ -84,29 +96,68 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     assertUser: async (tenantId, userId) => { await directory.getUser(tenantId, userId); },
   });
 
+  const numbers = new Numbers({ db: storage.db, clock, audit });
+  const calendars = new Calendars({ db: storage.db, clock, audit });
+  const routing = new RoutingEngine({ store: new RoutingStore(storage.db), bus, clock, log: logger.child({ module: 'routing' }) });
+  const prompts = new PromptLibrary({
+    db: storage.db, clock, audit, directory: resolve(config.dataDir, 'prompts'),
+    decode: (bytes) => decodeWavToMono8k(bytes), encode: (samples) => Buffer.from(encodeWav(samples, 8000, 1)),
+  });
+  const flowReferences = (tenantId: string) => ({
+    queueExists: (id: string) => routing.queue(tenantId, id).then(() => true, () => false),
+    calendarExists: (id: string) => calendars.get(tenantId, id).then(() => true, () => false),
+    recordingExists: (id: string) => prompts.exists(tenantId, id),
+  });
+  const flows = new Flows({ db: storage.db, clock, audit, references: flowReferences });
+  const customers = new Customers({ db: storage.db, clock, audit, bus });
+  const interactionStore = new InteractionStore(storage.db);
+  const recorder = new InteractionRecorder({ store: interactionStore, bus, log: logger.child({ module: 'interactions' }) });
+  const interpreter = new IvrInterpreter({
+    bus, log: logger.child({ module: 'ivr' }), now: () => clock.now(),
+    hours: { isOpen: (tenantId, calendarId, at) => calendars.status(tenantId, calendarId, at).then((st) => st.open, () => undefined) },
+  });
+  const runner: FlowRunner = {
+    async run(call, flowId) {
+      const flow = await flows.published(call.tenantId, flowId);
+      if (!flow) return false;
+      await interpreter.run(flow, call);
+      return true;
+    },
+  };
+
   const demo = config.seedDemo
     ? await seedDemo({ tenants, directory, phones, now: new Date(clock.now()) }, config.demoPassword)
     : undefined;
+  if (demo) {
+    await seedContactCenter({ calendars, routing, flows, numbers }, demo.tenantId, { agent1: demo.userIds['agent1']!, agent2: demo.userIds['agent2']! });
+  }
 
   const media = config.sipEnabled ? await buildMedia(config, logger) : undefined;
-  const sip = media ? buildSip(config, { storage, tenants, phoneStore, trunks, clock, logger, trace: overrides.sipTrace, media: media.engine, bus }) : undefined;
+  const sip = media ? buildSip(config, { storage, tenants, phoneStore, trunks, numbers, routing, runner, prompts, clock, logger, trace: overrides.sipTrace, media: media.engine, bus }) : undefined;
+  if (sip) routing.registerChannel('voice', sip.contactCalls);
+  await routing.start();
 
   const http = await buildHttpServer({
-    logger, storage, auth, directory, tenants, audit, phones, trunks, hub,
+    logger, storage, auth, directory, tenants, audit, phones, trunks, hub, numbers, calendars, customers, flows, prompts, routing,
+    interactions: interactionStore, calls: sip?.contactCalls, flowReferences,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
     webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
     version: VERSION,
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, sip, media, demo,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, numbers, calendars, customers, flows, prompts, routing,
+    interactions: { store: interactionStore, recorder }, sip, media, demo,
     async listen() {
       const address = await http.listen({ host: config.httpHost, port: config.httpPort });
       await sip?.stack.start();
       return address;
     },
     async stop() {
+      routing.stop();
       await sip?.stack.stop();
+      await recorder.settled();
+      recorder.stop();
       media?.engine.close();
       unproject();
       hub.closeAll();
@@ -138,7 +189,10 @@ async function buildMedia(config: Config, logger: ReturnType<typeof createLogger
   return { engine, recordings };
 }
 
-function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace']; media: MediaEngine; bus: MemoryEventBus<AppEvents> }) {
+function buildSip(config: Config, d: {
+  storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; numbers: Numbers; routing: RoutingEngine; runner: FlowRunner; prompts: PromptLibrary;
+  clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace']; media: MediaEngine; bus: MemoryEventBus<AppEvents>;
+}) {
   const log = d.logger.child({ module: 'sip' });
   const allow = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'NOTIFY', 'REFER'];
   const stack = new SipStack({
@@ -162,10 +216,16 @@ function buildSip(config: Config, d: { storage: Storage; tenants: TenantStore; p
   });
   const gate = new DigestGate(digest, config.sipDigestAlgorithms);
   let ua: UserAgent | undefined;
+  const contactCalls = new ContactCalls({
+    ua: () => ua!, media: d.media, registrar, phones: d.phoneStore, trunks: d.trunks, numbers: d.numbers, routing: () => d.routing, flows: () => d.runner,
+    prompts: d.prompts, bus: d.bus, clock: d.clock, log: d.logger.child({ module: 'calls' }), record: config.recordCalls,
+    realmOf: async (tenantId) => (await d.tenants.byId(tenantId))?.slug ?? tenantId,
+  });
   const calls = new ExtensionCalls({
     ua: () => ua!, domains, registrar, phones: d.phoneStore, trunks: d.trunks, gate, clock: d.clock, log,
     media: d.media, bus: d.bus, record: config.recordCalls,
+    contactCenter: { numbers: d.numbers, calls: contactCalls, realmOf: (tenantId) => contactCalls.realmOf(tenantId) },
   });
   ua = new UserAgent({ stack, clock: d.clock, log, allow, calls, registrar: new RegistrarService({ registrar, gate, domains, clock: d.clock, log }) });
-  return { stack, ua, registrar, calls };
+  return { stack, ua, registrar, calls, contactCalls };
 }

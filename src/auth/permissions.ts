@@ -9,6 +9,12 @@ export const PERMISSIONS = [
   'phones.read', 'phones.manage', 'trunks.manage',
   'agent.desktop',
   'supervisor.monitor',
+  'calendars.read', 'calendars.manage',
+  'customers.read', 'customers.write', 'customers.merge', 'customers.erase', 'customers.import',
+  'flows.read', 'flows.manage', 'numbers.manage',
+  'queues.read', 'queues.manage', 'agents.manage',
+  'interactions.read',
+  'wfm.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -17,9 +23,12 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: ['users.read', 'teams.read', 'roles.read', 'phones.read', 'agent.desktop', 'supervisor.monitor'],
-  agent: ['agent.desktop'],
-  auditor: ['users.read', 'teams.read', 'roles.read', 'audit.read'],
+  supervisor: [
+    'users.read', 'teams.read', 'roles.read', 'phones.read', 'agent.desktop', 'supervisor.monitor', 'calendars.read', 'customers.read', 'customers.write',
+    'flows.read', 'queues.read', 'agents.manage', 'interactions.read', 'wfm.read',
+  ],
+  agent: ['agent.desktop', 'customers.read', 'customers.write'],
+  auditor: ['users.read', 'teams.read', 'roles.read', 'audit.read', 'interactions.read'],
 };
 
 export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);

@@ -17,7 +17,10 @@ export interface DemoPhone {
 }
 
 export interface DemoSeed {
+  tenantId: string;
   tenantSlug: string;
+  /** username -> user id */
+  userIds: Record<string, string>;
   logins: DemoLogin[];
   /** SIP accounts, realm = the tenant slug. */
   phones: DemoPhone[];
@@ -44,6 +47,7 @@ export async function seedDemo(deps: { tenants: TenantStore; directory: Director
   const team = await deps.directory.createTeam(tenant.id, { name: 'Front line', description: 'Demo agents' });
   const logins: DemoLogin[] = [];
   const phones: DemoPhone[] = [];
+  const userIds: Record<string, string> = {};
   for (const u of DEMO_USERS) {
     const pw = password ?? generatePassword();
     const user = await deps.directory.createUser(tenant.id, {
@@ -51,11 +55,12 @@ export async function seedDemo(deps: { tenants: TenantStore; directory: Director
       teamIds: u.roles.includes('agent') || u.roles.includes('supervisor') ? [team.id] : [],
     });
     logins.push({ username: u.username, password: pw, roles: u.roles });
+    userIds[u.username] = user.id;
     if (u.phone) {
       const phonePassword = password ?? generatePassword();
       await deps.phones.create(tenant.id, { username: u.phone, displayName: u.displayName, password: phonePassword, userId: user.id });
       phones.push({ username: u.phone, password: phonePassword, owner: u.username });
     }
   }
-  return { tenantSlug: tenant.slug, logins, phones };
+  return { tenantId: tenant.id, tenantSlug: tenant.slug, userIds, logins, phones };
 }

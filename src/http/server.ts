@@ -18,8 +18,17 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import type { WsHub } from './ws-hub.ts';
-import type { Phones, Trunks } from '../voice/index.ts';
+import type { ContactCalls, Numbers, Phones, Trunks } from '../voice/index.ts';
+import type { Calendars } from '../calendar/index.ts';
+import type { Customers } from '../crm/index.ts';
+import type { FlowReferences, Flows, PromptLibrary } from '../ivr/index.ts';
+import type { InteractionStore } from '../interactions/index.ts';
+import type { RoutingEngine } from '../routing/index.ts';
 import { phoneRoutes } from './routes/phone-routes.ts';
+import { calendarRoutes } from './routes/calendar-routes.ts';
+import { contactCenterRoutes } from './routes/contact-center-routes.ts';
+import { crmRoutes } from './routes/crm-routes.ts';
+import { wfmRoutes } from './routes/wfm-routes.ts';
 
 export interface HttpDeps {
   logger: FastifyBaseLogger;
@@ -30,6 +39,16 @@ export interface HttpDeps {
   audit: AuditLog;
   phones: Phones;
   trunks: Trunks;
+  numbers: Numbers;
+  calendars: Calendars;
+  customers: Customers;
+  flows: Flows;
+  prompts: PromptLibrary;
+  routing: RoutingEngine;
+  interactions: InteractionStore;
+  /** Live calls; undefined when SIP is off. */
+  calls: ContactCalls | undefined;
+  flowReferences(tenantId: string): FlowReferences;
   hub: WsHub;
   bodyLimit: number;
   trustProxy: boolean;
@@ -97,6 +116,17 @@ export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
     await userRoutes(api, { directory: d.directory });
     await auditRoutes(api, { audit: d.audit, auth: d.auth });
     await phoneRoutes(api, { phones: d.phones, trunks: d.trunks });
+    await calendarRoutes(api, { calendars: d.calendars });
+    await crmRoutes(api, { customers: d.customers });
+    await wfmRoutes(api);
+    await api.register(async (audio) => {
+      // Uploaded prompts arrive as WAV bytes (RFC 2361 audio/wav and its common aliases).
+      audio.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+      await contactCenterRoutes(audio, {
+        numbers: d.numbers, flows: d.flows, prompts: d.prompts, routing: d.routing, interactions: d.interactions, directory: d.directory,
+        calls: d.calls, references: d.flowReferences,
+      });
+    });
     api.get('/api/events', { websocket: true, config: authenticated, schema: { tags: ['events'], summary: 'Live events (WebSocket)' } }, (socket, req) => {
       d.hub.add(socket, principalOf(req));
     });

@@ -15,4 +15,5 @@ export { speechLanguageForLocale } from './text-to-speech.ts';
 export { EspeakTextToSpeech } from './text-to-speech.espeak.ts';
 export { CachedTextToSpeech } from './speech-cache.ts';
 export { TONE_PLANS, ToneGenerator, type ToneSpec } from './tones.ts';
+export { holdMusic } from './hold-music.ts';
 export { parseWav, decodeWavToMono8k, wavHeader, encodeWav } from './wav.ts';

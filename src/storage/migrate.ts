@@ -5,12 +5,24 @@ import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-sip-registrar.ts';
 import * as m0003 from './migrations/0003-voice-phones.ts';
 import * as m0004 from './migrations/0004-voice-trunks.ts';
+import * as m0005 from './migrations/0005-calendar.ts';
+import * as m0006 from './migrations/0006-crm.ts';
+import * as m0007 from './migrations/0007-ivr.ts';
+import * as m0008 from './migrations/0008-voice-numbers.ts';
+import * as m0009 from './migrations/0009-routing.ts';
+import * as m0010 from './migrations/0010-interactions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-sip-registrar': m0002,
   '0003-voice-phones': m0003,
   '0004-voice-trunks': m0004,
+  '0005-calendar': m0005,
+  '0006-crm': m0006,
+  '0007-ivr': m0007,
+  '0008-voice-numbers': m0008,
+  '0009-routing': m0009,
+  '0010-interactions': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -23,6 +23,8 @@ import {
 import { MediaLeg } from './media-leg.ts';
 import type { PhoneStore } from './phone-store.ts';
 import type { Trunks } from './trunks.ts';
+import type { ContactCalls } from './contact-calls.ts';
+import type { Numbers } from './numbers.sql.ts';
 import type { VoiceEvents } from './voice-events.ts';
 import { parseDtmfRelay } from './dtmf-relay.ts';
 
@@ -37,6 +39,8 @@ export interface ExtensionCallsDeps {
   bus: EventPublisher<VoiceEvents>;
   /** Record every answered call in stereo (caller left, called party right). */
   record: boolean;
+  /** The contact center: numbers (DIDs) answered by IVR flows. */
+  contactCenter?: { numbers: Numbers; calls: ContactCalls; realmOf(tenantId: string): Promise<string> } | undefined;
   clock: Clock;
   log: Logger;
 }
@@ -107,6 +111,12 @@ export class ExtensionCalls implements CallHandler {
   async #route(session: InviteServerSession): Promise<void> {
     const m = session.request;
     if (!isSipUri(m.uri) || !m.uri.user) { session.reject(404); return; }
+    // A workspace's number: whoever calls it (a carrier, a phone) reaches its IVR flow.
+    const did = await this.#d.contactCenter?.numbers.resolve(m.uri.user);
+    if (did) {
+      await this.#d.contactCenter!.calls.incoming(session, did, await this.#d.contactCenter!.realmOf(did.tenantId));
+      return;
+    }
     const domain = await this.#d.domains.resolve(m.uri.host);
     if (!domain) { session.reject(404); return; }
     const scope: CallScope = { tenantId: domain.tenantId, realm: domain.realm, callId: newId() };
@@ -124,7 +134,13 @@ export class ExtensionCalls implements CallHandler {
     }
     // A phone that exists but is not registered is unavailable.
     if (await this.#d.phones.byUsername(domain.tenantId, dialled)) { session.reject(480); return; }
-    if (!NUMBER.test(dialled) || await this.#d.trunks.bySource(domain.tenantId, session.peer.address, session.peer.port)) { session.reject(404); return; }
+    if (await this.#d.trunks.bySource(domain.tenantId, session.peer.address, session.peer.port)) {
+      // A carrier's call to a number this workspace does not have.
+      if (this.#d.contactCenter) await this.#d.contactCenter.calls.unknownNumber(session, domain.tenantId);
+      else session.reject(404);
+      return;
+    }
+    if (!NUMBER.test(dialled)) { session.reject(404); return; }
     const [trunk] = await this.#d.trunks.list(domain.tenantId);
     if (!trunk) { session.reject(404); return; }
     // Toll-fraud guard: only the tenant's own authenticated phones reach a trunk.

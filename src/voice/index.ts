@@ -8,3 +8,8 @@ export { Trunks, type Trunk, type NewTrunk } from './trunks.ts';
 export { type VoiceEvents } from './voice-events.ts';
 export { MediaLeg } from './media-leg.ts';
 export { announce, type AnnouncementOutcome, type AnnouncementDeps } from './announcement-call.ts';
+export { Numbers, NUMBER_PATTERN, type DialledNumber, type UnknownNumberTreatment } from './numbers.sql.ts';
+export { ContactCalls, type ContactCallsDeps, type FlowRunner } from './contact-calls.ts';
+export { ContactCall, type CallPrompt, type CallLanguage, type Destination } from './contact-call.ts';
+export type { ContactRouting, VoiceContact, VoiceChannel, VoiceOffer, SkillRequirement } from './contact-routing.ts';
+export type { CallEndedBy, CallTarget } from './voice-events.ts';

@@ -51,6 +51,11 @@ export class SqlPhoneStore implements PhoneStore {
     return row ? toPhone(row) : undefined;
   }
 
+  async byUser(tenantId: string, userId: string): Promise<Phone[]> {
+    const rows = await this.#scope(tenantId).selectFrom('voice_phone').selectAll().where('user_id', '=', userId).orderBy('username').execute();
+    return rows.map(toPhone);
+  }
+
   async create(tenantId: string, realm: string, p: NewPhone): Promise<Phone> {
     if (await this.byUsername(tenantId, p.username)) throw new DomainError('SB_PHONE_EXISTS', 409, `a phone with user name ${p.username} already exists`);
     const row = {

@@ -22,6 +22,8 @@ export interface PhoneStore {
   list(tenantId: string): Promise<Phone[]>;
   get(tenantId: string, id: string): Promise<Phone>;
   byUsername(tenantId: string, username: string): Promise<Phone | undefined>;
+  /** The phones a user works on (an agent's desk phone and softphones). */
+  byUser(tenantId: string, userId: string): Promise<Phone[]>;
   /** Stores HA1 for MD5 and SHA-256 under `realm`; the password itself is not kept. */
   create(tenantId: string, realm: string, phone: NewPhone): Promise<Phone>;
   setPassword(tenantId: string, realm: string, id: string, password: string): Promise<void>;

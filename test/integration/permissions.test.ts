@@ -24,6 +24,15 @@ const scratchUser = async (t: TestApp) => {
 const scratchTeam = async (t: TestApp) => (await t.app.directory.createTeam(t.tenants.demo, { name: `Team ${++seq}` })).id;
 const scratchPhone = async (t: TestApp) => (await t.app.phones.create(t.tenants.demo, { username: `3${++seq}`, displayName: 'Scratch', password: 'long enough secret' })).id;
 const anyUser = async (t: TestApp) => (await t.app.directory.listUsers(t.tenants.demo))[0]!.id;
+const agentUser = async (t: TestApp) => (await t.app.directory.listUsers(t.tenants.demo)).find((u) => u.username === 'agent2')!.id;
+const WEEK = { mon: [{ start: '09:00', end: '18:00' }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+const scratchCalendar = async (t: TestApp) => (await t.app.calendars.create(t.tenants.demo, { name: `Cal ${++seq}`, timeZone: 'Asia/Shanghai', weekly: WEEK })).id;
+const scratchCustomer = async (t: TestApp) => (await t.app.customers.create(t.tenants.demo, { name: `Customer ${++seq}` })).id;
+const scratchQueue = async (t: TestApp) => (await t.app.routing.saveQueue(t.tenants.demo, { name: `Queue ${++seq}`, settings: {} })).id;
+const FLOW = { start: 'bye', defaultLanguage: 'en', nodes: { bye: { type: 'hangup' } } };
+const scratchFlow = async (t: TestApp) => (await t.app.flows.create(t.tenants.demo, { name: `Flow ${++seq}`, document: FLOW })).id;
+const scratchNumber = async (t: TestApp) => (await t.app.numbers.create(t.tenants.demo, { number: `+8610${String(++seq).padStart(8, '0')}` })).id;
+const anyInteraction = '00000000-0000-4000-8000-000000000001';
 
 const MATRIX: Record<string, Case> = {
   'POST /api/auth/login': { allowed: ['public'], request: async () => ({ url: '/api/auth/login', payload: { tenant: 'demo', username: 'admin', password: TEST_PASSWORD } }) },
@@ -65,6 +74,69 @@ const MATRIX: Record<string, Case> = {
   'GET /api/trunks': { allowed: ['admin'], request: async () => ({ url: '/api/trunks' }) },
   'POST /api/trunks': { allowed: ['admin'], request: async () => ({ url: '/api/trunks', payload: { name: `carrier ${++seq}`, host: 'sip.carrier.example' } }) },
   'DELETE /api/trunks/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/trunks/${(await t.app.trunks.create(t.tenants.demo, { name: `t${++seq}`, host: 'x.example' })).id}` }) },
+  'GET /api/calendars': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/calendars' }) },
+  'POST /api/calendars': { allowed: ['admin'], request: async () => ({ url: '/api/calendars', payload: { name: `Hours ${++seq}`, timeZone: 'Asia/Taipei', weekly: WEEK } }) },
+  'GET /api/calendars/:id': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/calendars/${await scratchCalendar(t)}` }) },
+  'PUT /api/calendars/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/calendars/${await scratchCalendar(t)}`, payload: { name: `Renamed ${++seq}`, timeZone: 'Asia/Taipei', weekly: WEEK } }) },
+  'DELETE /api/calendars/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/calendars/${await scratchCalendar(t)}` }) },
+  'GET /api/calendars/:id/status': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/calendars/${await scratchCalendar(t)}/status` }) },
+  'GET /api/customers': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/customers' }) },
+  'POST /api/customers': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/customers', payload: { name: `Walk-in ${++seq}` } }) },
+  'GET /api/customers/lookup': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/customers/lookup?phone=%2B8613800138000' }) },
+  'GET /api/customers/duplicates': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/customers/duplicates' }) },
+  'GET /api/customers/export': { allowed: ['admin'], request: async () => ({ url: '/api/customers/export' }) },
+  'POST /api/customers/import': { allowed: ['admin'], request: async () => ({ url: '/api/customers/import', payload: { csv: 'name\nImported' } }) },
+  'POST /api/customers/merges/:mergeId/undo': { allowed: ['admin'], request: async () => ({ url: `/api/customers/merges/${anyInteraction}/undo` }) },
+  'GET /api/customers/:id': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}` }) },
+  'PATCH /api/customers/:id': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}`, payload: { company: 'ACME' } }) },
+  'DELETE /api/customers/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}`, payload: { reason: 'asked to be forgotten' } }) },
+  'POST /api/customers/:id/identities': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/identities`, payload: { kind: 'email', value: `c${++seq}@example.com` } }) },
+  'DELETE /api/customers/:id/identities/:identityId': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/identities/${anyInteraction}` }) },
+  'POST /api/customers/:id/notes': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/notes`, payload: { body: 'called about an order' } }) },
+  'GET /api/customers/:id/timeline': { allowed: ['admin', 'supervisor', 'agent'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/timeline` }) },
+  'POST /api/customers/:id/merge': { allowed: ['admin'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/merge`, payload: { customerId: await scratchCustomer(t) } }) },
+  'PUT /api/customers/:id/legal-hold': { allowed: ['admin'], request: async (t) => ({ url: `/api/customers/${await scratchCustomer(t)}/legal-hold`, payload: { reason: null } }) },
+  'GET /api/crm/fields': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/crm/fields' }) },
+  'PUT /api/crm/fields': { allowed: ['admin'], request: async () => ({ url: '/api/crm/fields', payload: { items: [] } }) },
+  'GET /api/crm/settings': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/crm/settings' }) },
+  'PUT /api/crm/settings': { allowed: ['admin'], request: async () => ({ url: '/api/crm/settings', payload: { defaultRegion: 'CN' } }) },
+  'POST /api/wfm/erlang-c': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/wfm/erlang-c', payload: { callsPerInterval: 100, intervalSeconds: 1800, ahtSeconds: 180, agents: 14 } }) },
+  'POST /api/wfm/forecast': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/wfm/forecast', payload: {} }) },
+  'GET /api/numbers': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/numbers' }) },
+  'POST /api/numbers': { allowed: ['admin'], request: async () => ({ url: '/api/numbers', payload: { number: `+8621${String(++seq).padStart(8, '0')}` } }) },
+  'PATCH /api/numbers/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/numbers/${await scratchNumber(t)}`, payload: { label: 'Main line' } }) },
+  'DELETE /api/numbers/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/numbers/${await scratchNumber(t)}` }) },
+  'GET /api/voice/unknown-number': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/voice/unknown-number' }) },
+  'PUT /api/voice/unknown-number': { allowed: ['admin'], request: async () => ({ url: '/api/voice/unknown-number', payload: { status: 404, announce: true } }) },
+  'GET /api/flows/schema': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/flows/schema' }) },
+  'POST /api/flows/validate': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/flows/validate', payload: { document: FLOW } }) },
+  'GET /api/flows': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/flows' }) },
+  'POST /api/flows': { allowed: ['admin'], request: async () => ({ url: '/api/flows', payload: { name: `New flow ${++seq}`, document: FLOW } }) },
+  'GET /api/flows/:id': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/flows/${await scratchFlow(t)}` }) },
+  'GET /api/flows/:id/versions/:version': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/flows/${await scratchFlow(t)}/versions/1` }) },
+  'POST /api/flows/:id/versions': { allowed: ['admin'], request: async (t) => ({ url: `/api/flows/${await scratchFlow(t)}/versions`, payload: { document: FLOW } }) },
+  'POST /api/flows/:id/publish': { allowed: ['admin'], request: async (t) => ({ url: `/api/flows/${await scratchFlow(t)}/publish`, payload: {} }) },
+  'DELETE /api/flows/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/flows/${await scratchFlow(t)}` }) },
+  'GET /api/prompts': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/prompts' }) },
+  'POST /api/prompts': { allowed: ['admin'], request: async () => ({ url: `/api/prompts?name=p${++seq}`, payload: {} }) },
+  'DELETE /api/prompts/:id': { allowed: ['admin'], request: async () => ({ url: `/api/prompts/${anyInteraction}` }) },
+  'GET /api/queues': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/queues' }) },
+  'POST /api/queues': { allowed: ['admin'], request: async () => ({ url: '/api/queues', payload: { name: `Billing ${++seq}`, settings: { wrapUpSeconds: 30 } } }) },
+  'GET /api/queues/:id': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/queues/${await scratchQueue(t)}` }) },
+  'PATCH /api/queues/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/queues/${await scratchQueue(t)}`, payload: { settings: { priority: 5 } } }) },
+  'DELETE /api/queues/:id': { allowed: ['admin'], request: async (t) => ({ url: `/api/queues/${await scratchQueue(t)}` }) },
+  'GET /api/agents': { allowed: ['admin', 'supervisor'], request: async () => ({ url: '/api/agents' }) },
+  'GET /api/agents/me': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/agents/me' }) },
+  'PUT /api/agents/me/state': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/agents/me/state', payload: { state: 'NotReady', reason: 'break' } }) },
+  'POST /api/agents/me/wrap-up': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/agents/me/wrap-up', payload: {} }) },
+  'PUT /api/agents/:id/state': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/agents/${await agentUser(t)}/state`, payload: { state: 'NotReady', reason: 'training' } }) },
+  'PUT /api/agents/:id/profile': { allowed: ['admin', 'supervisor'], request: async (t) => ({ url: `/api/agents/${await agentUser(t)}/profile`, payload: { skills: { support: 3, 'lang:en': 4 } } }) },
+  'GET /api/interactions': { allowed: ['admin', 'supervisor', 'auditor'], request: async () => ({ url: '/api/interactions' }) },
+  'GET /api/interactions/:id': { allowed: ['admin', 'supervisor', 'auditor'], request: async () => ({ url: `/api/interactions/${anyInteraction}` }) },
+  'POST /api/calls': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/calls', payload: { number: '+8613800138000' } }) },
+  'POST /api/calls/:id/hold': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/hold`, payload: { held: true } }) },
+  'POST /api/calls/:id/recording': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/recording`, payload: { paused: true } }) },
+  'POST /api/calls/:id/transfer': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/transfer`, payload: { target: { queue: anyInteraction } } }) },
   'GET /api/events': { allowed: ['any'], request: async () => ({ url: '/api/events' }) },
 };
 

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testStorageTargets } from '../../src/storage/index.ts';
 import { routeRules } from '../../src/http/index.ts';
+import { encodeWav } from '../../src/media/index.ts';
 import { login, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
 
 const NEVER = '00000000-0000-4000-8000-000000000000';
@@ -16,6 +17,7 @@ for (const dialect of testStorageTargets()) {
     let foreignToken: string;
     let foreignPhone: string;
     let foreignTrunk: string;
+    let foreign: Record<'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction', string>;
     let cookie: string;
     const snapshot = async () => JSON.stringify([
       await t.app.directory.listUsers(t.tenants.other),
@@ -23,6 +25,14 @@ for (const dialect of testStorageTargets()) {
       await t.app.auth.listTokens(t.tenants.other),
       await t.app.phones.list(t.tenants.other),
       await t.app.trunks.list(t.tenants.other),
+      await t.app.calendars.list(t.tenants.other),
+      await t.app.customers.get(t.tenants.other, foreign.customer),
+      await t.app.flows.list(t.tenants.other),
+      await t.app.routing.queues(t.tenants.other),
+      await t.app.routing.agents(t.tenants.other),
+      await t.app.numbers.list(t.tenants.other),
+      await t.app.prompts.list(t.tenants.other),
+      await t.app.interactions.store.get(t.tenants.other, foreign.interaction),
     ]);
 
     before(async () => {
@@ -34,12 +44,32 @@ for (const dialect of testStorageTargets()) {
       foreignToken = (await t.app.auth.createToken({ principal: { kind: 'session', tenantId: t.tenants.other, userId: oAdmin.id, name: 'o-admin', roles: ['admin'], permissions: ['users.read'], credentialId: 'x' }, ip: null }, { name: 'foreign', permissions: ['users.read'] })).id;
       foreignPhone = (await t.app.phones.create(t.tenants.other, { username: '1001', displayName: 'Their desk phone', password: 'their long secret', userId: foreignUser })).id;
       foreignTrunk = (await t.app.trunks.create(t.tenants.other, { name: 'their carrier', host: 'sip.their.example', username: 'u', password: 'their secret' })).id;
+      const o = t.tenants.other;
+      const week = { mon: [{ start: '09:00', end: '18:00' }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+      const tone = new Int16Array(8000).map((_, i) => Math.round(8000 * Math.sin(i / 3)));
+      foreign = {
+        calendar: (await t.app.calendars.create(o, { name: 'their hours', timeZone: 'Asia/Taipei', weekly: week })).id,
+        customer: (await t.app.customers.create(o, { name: 'Their customer', identities: [{ kind: 'phone', value: '+886223456789' }] })).id,
+        flow: (await t.app.flows.create(o, { name: 'their flow', document: { start: 'x', defaultLanguage: 'en', nodes: { x: { type: 'hangup' } } } })).id,
+        queue: (await t.app.routing.saveQueue(o, { name: 'their queue', settings: {} })).id,
+        number: (await t.app.numbers.create(o, { number: '+886255550000' })).id,
+        prompt: (await t.app.prompts.upload(o, 'their prompt', encodeWav(tone, 8000, 1))).id,
+        interaction: 'their-interaction',
+      };
+      await t.app.interactions.store.create(o, {
+        id: foreign.interaction, channel: 'voice', direction: 'inbound', customer_address: '+886223456789', customer_id: null, dialled: '+886255550000', flow_id: null,
+        language: null, queue_id: null, agent_id: null, arrived_at: '2026-11-22T01:00:00.000Z', ivr_entered_at: null, ivr_left_at: null, queued_at: null,
+        first_offered_at: null, answered_at: null, ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: null,
+        recording_id: null, ivr_path: null, updated_at: '2026-11-22T01:00:00.000Z',
+      });
       cookie = await login(t, 'demo', 'admin');
     });
     after(async () => { await t.close(); });
 
     // Every route with an :id, called by the demo admin (who holds every permission) with the other tenant's ids.
-    const ID_ROUTES: Record<string, { kind: 'user' | 'team' | 'token' | 'phone' | 'trunk'; payload?: object }> = {
+    type Kind = 'user' | 'team' | 'token' | 'phone' | 'trunk' | 'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction';
+    const week = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+    const ID_ROUTES: Record<string, { kind: Kind; payload?: object }> = {
       'GET /api/users/:id': { kind: 'user' },
       'PATCH /api/users/:id': { kind: 'user', payload: { displayName: 'hijacked', password: 'another long password' } },
       'POST /api/users/:id/disable': { kind: 'user' },
@@ -51,6 +81,36 @@ for (const dialect of testStorageTargets()) {
       'PUT /api/phones/:id/password': { kind: 'phone', payload: { password: 'hijacked secret!' } },
       'DELETE /api/phones/:id': { kind: 'phone' },
       'DELETE /api/trunks/:id': { kind: 'trunk' },
+      'GET /api/calendars/:id': { kind: 'calendar' },
+      'PUT /api/calendars/:id': { kind: 'calendar', payload: { name: 'hijacked', timeZone: 'Asia/Shanghai', weekly: week } },
+      'DELETE /api/calendars/:id': { kind: 'calendar' },
+      'GET /api/calendars/:id/status': { kind: 'calendar' },
+      'GET /api/customers/:id': { kind: 'customer' },
+      'PATCH /api/customers/:id': { kind: 'customer', payload: { name: 'hijacked' } },
+      'DELETE /api/customers/:id': { kind: 'customer', payload: { reason: 'hijacked' } },
+      'POST /api/customers/:id/identities': { kind: 'customer', payload: { kind: 'email', value: 'hijack@example.com' } },
+      'DELETE /api/customers/:id/identities/:identityId': { kind: 'customer' },
+      'POST /api/customers/:id/notes': { kind: 'customer', payload: { body: 'hijacked' } },
+      'GET /api/customers/:id/timeline': { kind: 'customer' },
+      'POST /api/customers/:id/merge': { kind: 'customer', payload: { customerId: '00000000-0000-4000-8000-000000000009' } },
+      'PUT /api/customers/:id/legal-hold': { kind: 'customer', payload: { reason: 'hijacked' } },
+      'PATCH /api/numbers/:id': { kind: 'number', payload: { label: 'hijacked' } },
+      'DELETE /api/numbers/:id': { kind: 'number' },
+      'GET /api/flows/:id': { kind: 'flow' },
+      'GET /api/flows/:id/versions/:version': { kind: 'flow' },
+      'POST /api/flows/:id/versions': { kind: 'flow', payload: { document: { start: 'x', defaultLanguage: 'en', nodes: { x: { type: 'hangup' } } } } },
+      'POST /api/flows/:id/publish': { kind: 'flow', payload: {} },
+      'DELETE /api/flows/:id': { kind: 'flow' },
+      'DELETE /api/prompts/:id': { kind: 'prompt' },
+      'GET /api/queues/:id': { kind: 'queue' },
+      'PATCH /api/queues/:id': { kind: 'queue', payload: { name: 'hijacked' } },
+      'DELETE /api/queues/:id': { kind: 'queue' },
+      'PUT /api/agents/:id/state': { kind: 'user', payload: { state: 'Available' } },
+      'PUT /api/agents/:id/profile': { kind: 'user', payload: { skills: { hijacked: 5 } } },
+      'GET /api/interactions/:id': { kind: 'interaction' },
+      'POST /api/calls/:id/hold': { kind: 'interaction', payload: { held: true } },
+      'POST /api/calls/:id/recording': { kind: 'interaction', payload: { paused: true } },
+      'POST /api/calls/:id/transfer': { kind: 'interaction', payload: { target: { number: '+8613800138000' } } },
     };
 
     test('the table covers every route that takes an id', () => {
@@ -61,10 +121,11 @@ for (const dialect of testStorageTargets()) {
     for (const [key, c] of Object.entries(ID_ROUTES)) {
       test(`${key} with a foreign id answers exactly like a missing id, and changes nothing`, async () => {
         const [method, path] = key.split(' ') as [string, string];
-        const foreign = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone, trunk: foreignTrunk }[c.kind];
+        const theirs = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone, trunk: foreignTrunk, ...foreign }[c.kind];
         const before = await snapshot();
-        const call = (id: string) => t.app.http.inject({ method: method as 'GET', url: path.replace(':id', id), headers: { cookie }, ...(c.payload ? { payload: c.payload } : {}) });
-        const foreignRes = await call(foreign);
+        const url = (id: string) => path.replace(':id', id).replace(':version', '1').replace(':identityId', NEVER);
+        const call = (id: string) => t.app.http.inject({ method: method as 'GET', url: url(id), headers: { cookie }, ...(c.payload ? { payload: c.payload } : {}) });
+        const foreignRes = await call(theirs);
         const missingRes = await call(NEVER);
         assert.equal(foreignRes.statusCode, 404, foreignRes.body);
         assert.equal(foreignRes.body, missingRes.body, 'indistinguishable from a missing id');

@@ -50,7 +50,7 @@ export class Baresip {
   }
 
   /** Starts a softphone registering `user` with `password` at the registrar `registrar` (host:port). */
-  static async start(o: { user: string; password: string; registrar: string; rtpBase: number; source?: string; record?: boolean }): Promise<Baresip> {
+  static async start(o: { user: string; password: string; registrar: string; rtpBase: number; source?: string; record?: boolean; answerMode?: 'auto' | 'manual' }): Promise<Baresip> {
     const dir = mkdtempSync(join(tmpdir(), `sb-baresip-${o.user}-`));
     const sipPort = await freePortPair();
     const ctrlPort = await freePortPair();
@@ -85,7 +85,7 @@ export class Baresip {
     if (!phone.#ctrl) throw new Error(`baresip ${o.user} did not open its control port:\n${phone.log}`);
     phone.#ctrl.on('data', (d: Buffer) => phone.#read(d.toString('utf8')));
     // The account is created (and registers) only now, so its events reach the control connection.
-    phone.command('uanew', `<sip:${o.user}@${o.registrar}>;auth_pass=${o.password};regint=300;answermode=auto;audio_codecs=PCMU;mwi=no;pubint=0;ptime=20`);
+    phone.command('uanew', `<sip:${o.user}@${o.registrar}>;auth_pass=${o.password};regint=300;answermode=${o.answerMode ?? 'auto'};audio_codecs=PCMU;mwi=no;pubint=0;ptime=20`);
     return phone;
   }
 

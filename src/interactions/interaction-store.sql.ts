@@ -1,0 +1,133 @@
+// Interactions in SQLite/PostgreSQL (interaction, interaction_segment): one row per contact with
+// its timestamps and outcome, and its segments in order. Tenant-scoped; only this file names the
+// tables.
+import type { Kysely } from 'kysely';
+import { notFound } from '../kernel/index.ts';
+import { tables, type SqlDatabase } from '../storage/index.ts';
+import { TenantScope } from '../tenancy/index.ts';
+import type { Interaction, InteractionOutcome, InteractionQuery, Segment, SegmentKind } from './interaction.ts';
+
+interface InteractionTables {
+  interaction: {
+    id: string; tenant_id: string; channel: string; direction: string; customer_address: string | null; customer_id: string | null; dialled: string | null;
+    flow_id: string | null; language: string | null; queue_id: string | null; agent_id: string | null;
+    arrived_at: string; ivr_entered_at: string | null; ivr_left_at: string | null; queued_at: string | null; first_offered_at: string | null;
+    answered_at: string | null; ended_at: string | null; wrap_up_ended_at: string | null; outcome: string | null; ended_by: string | null;
+    offers: number; transfers: number; holds: number; hold_ms: number; disposition: string | null; notes: string | null; recording_id: string | null;
+    ivr_path: string | null; updated_at: string;
+  };
+  interaction_segment: {
+    interaction_id: string; seq: number; tenant_id: string; kind: string; agent_id: string | null; queue_id: string | null;
+    started_at: string; ended_at: string | null; outcome: string | null; data: string | null;
+  };
+}
+
+type Row = InteractionTables['interaction'];
+type SegmentRow = InteractionTables['interaction_segment'];
+
+/** Columns a recorder may set on an interaction. */
+export type InteractionPatch = Partial<Omit<Row, 'id' | 'tenant_id' | 'offers' | 'transfers' | 'holds' | 'hold_ms'>>;
+/** Counters a recorder may add to. */
+export type InteractionCounters = Partial<Pick<Row, 'offers' | 'transfers' | 'holds' | 'hold_ms'>>;
+
+const toSegment = (r: SegmentRow): Segment => ({
+  seq: Number(r.seq), kind: r.kind as SegmentKind, agentId: r.agent_id, queueId: r.queue_id, startedAt: r.started_at, endedAt: r.ended_at,
+  outcome: r.outcome, data: r.data ? JSON.parse(r.data) as Record<string, unknown> : null,
+});
+
+const toInteraction = (r: Row, segments: Segment[]): Interaction => ({
+  id: r.id, channel: r.channel, direction: r.direction as Interaction['direction'], customerAddress: r.customer_address, customerId: r.customer_id,
+  dialled: r.dialled, flowId: r.flow_id, language: r.language, queueId: r.queue_id, agentId: r.agent_id,
+  arrivedAt: r.arrived_at, ivrEnteredAt: r.ivr_entered_at, ivrLeftAt: r.ivr_left_at, queuedAt: r.queued_at, firstOfferedAt: r.first_offered_at,
+  answeredAt: r.answered_at, endedAt: r.ended_at, wrapUpEndedAt: r.wrap_up_ended_at, outcome: r.outcome as InteractionOutcome | null,
+  endedBy: r.ended_by as Interaction['endedBy'], offers: Number(r.offers), transfers: Number(r.transfers), holds: Number(r.holds), holdMs: Number(r.hold_ms),
+  disposition: r.disposition, notes: r.notes, recordingId: r.recording_id, ivrPath: r.ivr_path ? JSON.parse(r.ivr_path) as unknown[] : [], segments,
+});
+
+export class InteractionStore {
+  readonly #db: Kysely<InteractionTables>;
+
+  constructor(db: SqlDatabase) {
+    this.#db = tables<InteractionTables>(db);
+  }
+
+  #scope(tenantId: string) {
+    return new TenantScope(this.#db, tenantId);
+  }
+
+  async create(tenantId: string, row: Omit<Row, 'tenant_id' | 'offers' | 'transfers' | 'holds' | 'hold_ms'>): Promise<void> {
+    await this.#scope(tenantId).insertInto('interaction', { ...row, offers: 0, transfers: 0, holds: 0, hold_ms: 0 }).execute();
+  }
+
+  async exists(tenantId: string, id: string): Promise<boolean> {
+    return !!(await this.#scope(tenantId).selectFrom('interaction').select('id').where('id', '=', id).executeTakeFirst());
+  }
+
+  async row(tenantId: string, id: string): Promise<Row | undefined> {
+    return this.#scope(tenantId).selectFrom('interaction').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Sets columns, and adds to counters, in one statement. */
+  async update(tenantId: string, id: string, patch: InteractionPatch, add: InteractionCounters = {}): Promise<void> {
+    const set: Record<string, unknown> = { ...patch };
+    const q = this.#scope(tenantId).updateTable('interaction');
+    const withCounters = q.set((eb) => {
+      for (const [k, v] of Object.entries(add)) if (v) set[k] = eb(k as keyof Row & string, '+', v);
+      return set as never;
+    });
+    await withCounters.where('id', '=', id).execute();
+  }
+
+  /** Sets a column only where it is still empty (the first time something happened). */
+  async setFirst(tenantId: string, id: string, column: 'ivr_entered_at' | 'queued_at' | 'first_offered_at' | 'answered_at' | 'outcome' | 'ended_by' | 'ended_at', value: string): Promise<void> {
+    await this.#scope(tenantId).updateTable('interaction').set({ [column]: value } as never).where('id', '=', id).where(column, 'is', null).execute();
+  }
+
+  async openSegment(tenantId: string, s: { interactionId: string; kind: SegmentKind; agentId?: string | null; queueId?: string | null; at: string; data?: Record<string, unknown> }): Promise<number> {
+    const scope = this.#scope(tenantId);
+    const last = await scope.selectFrom('interaction_segment').select((eb) => eb.fn.max('seq').as('seq')).where('interaction_id', '=', s.interactionId).executeTakeFirst();
+    const seq = Number(last?.seq ?? 0) + 1;
+    await scope.insertInto('interaction_segment', {
+      interaction_id: s.interactionId, seq, kind: s.kind, agent_id: s.agentId ?? null, queue_id: s.queueId ?? null,
+      started_at: s.at, ended_at: null, outcome: null, data: s.data ? JSON.stringify(s.data) : null,
+    }).execute();
+    return seq;
+  }
+
+  /** Closes the newest open segment of a kind (and agent, when given); returns it, or undefined. */
+  async closeSegment(tenantId: string, interactionId: string, kind: SegmentKind, at: string, outcome: string | null, agentId?: string): Promise<Segment | undefined> {
+    const scope = this.#scope(tenantId);
+    let q = scope.selectFrom('interaction_segment').selectAll().where('interaction_id', '=', interactionId).where('kind', '=', kind).where('ended_at', 'is', null);
+    if (agentId !== undefined) q = q.where('agent_id', '=', agentId);
+    const open = await q.orderBy('seq', 'desc').executeTakeFirst();
+    if (!open) return undefined;
+    await scope.updateTable('interaction_segment').set({ ended_at: at, outcome }).where('interaction_id', '=', interactionId).where('seq', '=', open.seq).execute();
+    return toSegment({ ...open, ended_at: at, outcome });
+  }
+
+  /** Closes every open segment (the interaction ended). */
+  async closeAll(tenantId: string, interactionId: string, at: string, outcome: string): Promise<void> {
+    await this.#scope(tenantId).updateTable('interaction_segment').set({ ended_at: at, outcome }).where('interaction_id', '=', interactionId).where('ended_at', 'is', null).execute();
+  }
+
+  async get(tenantId: string, id: string): Promise<Interaction> {
+    const scope = this.#scope(tenantId);
+    const r = await scope.selectFrom('interaction').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('interaction');
+    const segs = await scope.selectFrom('interaction_segment').selectAll().where('interaction_id', '=', id).orderBy('seq').execute();
+    return toInteraction(r, segs.map(toSegment));
+  }
+
+  /** Newest first; segments are not included (ask `get`). */
+  async list(tenantId: string, q: InteractionQuery): Promise<Interaction[]> {
+    let sel = this.#scope(tenantId).selectFrom('interaction').selectAll();
+    if (q.from) sel = sel.where('arrived_at', '>=', q.from);
+    if (q.to) sel = sel.where('arrived_at', '<', q.to);
+    if (q.agentId) sel = sel.where('agent_id', '=', q.agentId);
+    if (q.queueId) sel = sel.where('queue_id', '=', q.queueId);
+    if (q.customerId) sel = sel.where('customer_id', '=', q.customerId);
+    if (q.before) sel = sel.where('arrived_at', '<', q.before);
+    const rows = await sel.orderBy('arrived_at', 'desc').orderBy('id', 'desc').limit(Math.min(q.limit ?? 50, 500)).execute();
+    return rows.map((r) => toInteraction(r, []));
+  }
+}

@@ -1,0 +1,306 @@
+// The call path with real phones: a baresip caller dials the demo number, picks English and
+// support with RFC 4733 keys, waits in the queue hearing music, the Available agent's baresip
+// answers, both exchange audio, the call is recorded in stereo, the agent transfers it to a second
+// agent by REFER, and the caller hangs up; the interaction record has every timestamp in order.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppEvents } from '../../src/app.ts';
+import { holdMusic } from '../../src/media/index.ts';
+import { aorOf } from '../../src/sip/index.ts';
+import { Baresip, baresipAvailable } from '../support/baresip.ts';
+import { sippAvailable, startSipp } from '../support/sipp.ts';
+import { containment, rmsDb, speechWav, wavChannels } from '../support/audio.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const PASSWORD = 'Contact-Center-Interop';
+const espeakAvailable = spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).status === 0;
+const missing = !baresipAvailable() ? 'baresip (baresip-core)' : !sippAvailable() ? 'sipp (sip-tester)' : !espeakAvailable ? 'espeak-ng' : undefined;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the contact-center call path with real phones', { skip: missing ? `${missing} is not installed: .ci/run installs it` : false }, () => {
+  let t: TestApp;
+  let caller: Baresip;
+  let agent1: Baresip;
+  let agent2: Baresip;
+  let registrar: string;
+  let dir: string;
+  let agentIds: { agent1: string; agent2: string; agent3: string };
+  let supportQueueId: string;
+  const speech = (name: string) => join(dir, `${name}.wav`);
+
+  /** The next event of `name` (matching `where`) published on the app's bus. */
+  const nextEvent = <K extends keyof AppEvents & string>(name: K, where: (p: AppEvents[K]) => boolean = () => true, timeoutMs = 30_000): Promise<AppEvents[K]> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`no ${name} within ${timeoutMs} ms`)); }, timeoutMs);
+    const off = t.app.bus.subscribe(name, (p) => { if (!where(p)) return; clearTimeout(timer); off(); resolve(p); });
+  });
+
+  /** Every agent NotReady, wrap-ups over: nobody takes a call until a test says so. */
+  const resetAgents = async () => {
+    for (const id of Object.values(agentIds)) {
+      await t.app.routing.endWrapUp(t.tenants.demo, id, null);
+      await t.app.routing.setAgentState(t.tenants.demo, id, 'NotReady', 'break');
+    }
+  };
+
+  /** Dials the demo number and keys English (1), then support (2); resolves with the call's id once it is queued. */
+  const callSupport = async () => {
+    const queued = nextEvent('ContactQueued');
+    const arrived = nextEvent('CallArrived');
+    caller.command('dial', `sip:8000@${registrar}`);
+    const callId = (await arrived).callId;
+    await caller.waitFor('CALL_ESTABLISHED', 15_000, caller.events.length - 1);
+    await sleep(1500);
+    caller.command('sndcode', '1');
+    await sleep(600);
+    caller.command('sndcode', '2');
+    assert.equal((await queued).contactId, callId);
+    return callId;
+  };
+
+  const record = async (id: string) => {
+    await t.app.interactions.recorder.settled();
+    return t.app.interactions.store.get(t.tenants.demo, id);
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-cc-interop-'));
+    speechWav('Hello, I am calling about my order. It has not arrived yet, could you check it for me please?', 'en-us', speech('caller'));
+    speechWav('Thank you for calling support, my name is Wang. How can I help you today?', 'en-us', speech('agent1'));
+    speechWav('Hello, this is Chen from the second line. I can see your order here.', 'en-gb', speech('agent2'));
+    t = await startTestApp('sqlite', {}, { realClock: true });
+    await t.app.listen();
+    const udp = t.app.sip!.stack.local('udp');
+    registrar = `${udp.address}:${udp.port}`;
+    for (const phone of await t.app.phones.list(t.tenants.demo)) await t.app.phones.setPassword(t.tenants.demo, phone.id, `${PASSWORD}-${phone.username}`);
+    const users = await t.app.directory.listUsers(t.tenants.demo);
+    // A third agent whose phone (a sipp that only rings) never answers.
+    const agent3 = await t.app.directory.createUser(t.tenants.demo, { username: 'agent3', displayName: 'Agent Three', password: 'agent three password', roles: ['agent'] });
+    await t.app.phones.create(t.tenants.demo, { username: '1003', displayName: 'Agent Three', password: `${PASSWORD}-1003`, userId: agent3.id });
+    await t.app.routing.setProfile(t.tenants.demo, agent3.id, { skills: { support: 5, 'lang:en': 5 } });
+    agentIds = { agent1: users.find((u) => u.username === 'agent1')!.id, agent2: users.find((u) => u.username === 'agent2')!.id, agent3: agent3.id };
+    const support = (await t.app.routing.queues(t.tenants.demo)).find((q) => q.name === 'Support')!;
+    supportQueueId = support.id;
+    await t.app.routing.saveQueue(t.tenants.demo, { id: support.id, name: support.name, settings: { offerTimeoutSeconds: 8, wrapUpSeconds: 2, announceEverySeconds: 30 } });
+    caller = await Baresip.start({ user: '1000', password: `${PASSWORD}-1000`, registrar, rtpBase: 33000, source: speech('caller'), record: true });
+    agent1 = await Baresip.start({ user: '1001', password: `${PASSWORD}-1001`, registrar, rtpBase: 33040, source: speech('agent1'), record: true });
+    agent2 = await Baresip.start({ user: '1002', password: `${PASSWORD}-1002`, registrar, rtpBase: 33080, source: speech('agent2'), record: true });
+    await Promise.all([caller.waitFor('REGISTER_OK'), agent1.waitFor('REGISTER_OK'), agent2.waitFor('REGISTER_OK')]);
+  });
+  after(async () => {
+    await caller?.stop();
+    await agent1?.stop();
+    await agent2?.stop();
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('IVR keys, queue with music, agent answers, audio both ways, stereo recording, transfer to a second agent, hang-up: the record has it all', async () => {
+    const queued = nextEvent('ContactQueued');
+    const arrived = nextEvent('CallArrived');
+    caller.command('dial', `sip:8000@${registrar}`);
+    const callId = (await arrived).callId;
+    await caller.waitFor('CALL_ESTABLISHED', 15_000);
+    // Type-ahead: both keys while the welcome prompt plays (barge-in).
+    await sleep(1500);
+    caller.command('sndcode', '1');
+    await sleep(600);
+    caller.command('sndcode', '2');
+    const q = await queued;
+    assert.equal(q.contactId, callId);
+    assert.equal(q.queueId, supportQueueId);
+
+    // Music on hold for a while, then an agent becomes available and is offered the call.
+    await sleep(4000);
+    const connected1 = nextEvent('CallConnected', (e) => e.callId === callId && e.agentId === agentIds.agent1);
+    await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent1, 'Available');
+    await connected1;
+    await agent1.waitFor('CALL_ESTABLISHED', 10_000);
+    const recordingStopped = nextEvent('CallRecordingStopped', (e) => e.callId === callId, 60_000);
+    await sleep(5000);
+
+    // Agent 1 transfers the caller to agent 2's extension (blind, REFER).
+    const connected2 = nextEvent('CallConnected', (e) => e.callId === callId && e.agentId === agentIds.agent2);
+    const since1 = agent1.events.length;
+    agent1.command('transfer', `sip:1002@${registrar}`);
+    await connected2;
+    await agent1.waitFor('CALL_CLOSED', 10_000, since1);
+    await sleep(4000);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId, 30_000);
+    caller.command('hangup');
+    await closed;
+    await t.app.interactions.recorder.settled();
+
+    const rec = await t.app.interactions.store.get(t.tenants.demo, callId);
+    const order = [rec.arrivedAt, rec.ivrEnteredAt, rec.ivrLeftAt, rec.queuedAt, rec.firstOfferedAt, rec.answeredAt, rec.endedAt, rec.wrapUpEndedAt];
+    assert.ok(order.every((x) => x !== null), `every timestamp is set: ${JSON.stringify(order)}`);
+    for (let i = 1; i < order.length; i++) assert.ok(order[i]! >= order[i - 1]!, `timestamps in order at ${i}: ${JSON.stringify(order)}`);
+    assert.ok(Date.parse(rec.firstOfferedAt!) - Date.parse(rec.queuedAt!) >= 3500, 'the caller waited in the queue before the offer');
+    assert.equal(rec.outcome, 'answered');
+    assert.equal(rec.endedBy, 'customer');
+    assert.equal(rec.agentId, agentIds.agent2, 'the record names the agent who had the call last');
+    assert.equal(rec.transfers, 1);
+    assert.equal(rec.language, 'en');
+    assert.equal(rec.queueId, supportQueueId);
+    assert.ok(rec.recordingId);
+    assert.deepEqual(rec.ivrPath.map((p) => (p as { node: string }).node), ['language', 'english', 'hours', 'main', 'support']);
+    const kinds = rec.segments.map((s) => `${s.kind}:${s.outcome}`);
+    for (const k of ['ivr:queue', 'queue:answered', 'offer:accepted', 'talk:transferred', 'transfer:extension']) assert.ok(kinds.includes(k), `segment ${k} in ${kinds.join(', ')}`);
+    const talks = rec.segments.filter((s) => s.kind === 'talk');
+    assert.deepEqual(talks.map((s) => s.agentId), [agentIds.agent1, agentIds.agent2]);
+    const wrapUps = rec.segments.filter((s) => s.kind === 'wrap-up');
+    assert.deepEqual(wrapUps.map((s) => s.agentId).sort(), [agentIds.agent1, agentIds.agent2].sort(), 'both agents wrapped up');
+
+    // Agents are back to Available after their wrap-up.
+    const a2 = await t.app.routing.agent(t.tenants.demo, agentIds.agent2);
+    assert.equal(a2.state, 'Available');
+
+    // The recording: the caller on the left; agent 1, then agent 2 on the right.
+    const stopped = await recordingStopped;
+    assert.equal(stopped.recordingId, rec.recordingId);
+    const read = await t.app.media!.recordings.read(t.tenants.demo, stopped.recordingId);
+    assert.ok(read.ok, 'the recording reads back and verifies');
+    const [left, right] = wavChannels(read.bytes).channels as [Int16Array, Int16Array];
+    const src = (name: string) => wavChannels(speech(name)).channels[0]!;
+    assert.ok(containment(src('caller'), left, { refStart: 4000, maxLag: left.length - 8000 }).corr > 0.9, 'left: the caller');
+    assert.ok(containment(src('agent1'), right, { refStart: 4000, maxLag: right.length - 8000 }).corr > 0.9, 'right: agent 1');
+    assert.ok(containment(src('agent2'), right, { refStart: 4000, maxLag: right.length - 8000 }).corr > 0.9, 'right: agent 2 after the transfer');
+
+    // The caller heard music while queued, then both agents.
+    await sleep(500);
+    const heard = wavChannels(caller.recordings().received.at(-1)!).channels[0]!;
+    assert.ok(rmsDb(heard) > -45, 'the caller heard audio');
+    assert.ok(containment(holdMusic(), heard, { refStart: 0, maxLag: heard.length - 8000 }).corr > 0.8, 'the caller heard the music on hold');
+    assert.ok(containment(src('agent1'), heard, { refStart: 4000, maxLag: heard.length - 8000 }).corr > 0.9, 'the caller heard agent 1');
+    assert.ok(containment(src('agent2'), heard, { refStart: 4000, maxLag: heard.length - 8000 }).corr > 0.9, 'the caller heard agent 2');
+    // Agent 1 heard the caller: a second from the middle of what they heard is in the caller's speech.
+    const agentHeard = wavChannels(agent1.recordings().received.at(-1)!).channels[0]!;
+    const heardByAgent = containment(agentHeard, src('caller'), { refStart: Math.floor(agentHeard.length / 2), maxLag: src('caller').length - 8000 });
+    assert.ok(heardByAgent.corr > 0.9, `agent 1 heard the caller (corr ${heardByAgent.corr.toFixed(3)} over ${agentHeard.length} samples)`);
+  });
+
+  test('a caller who hangs up while queued is recorded as abandoned in the queue, never offered', async () => {
+    await resetAgents();
+    const callId = await callSupport();
+    const abandoned = nextEvent('ContactAbandoned', (e) => e.contactId === callId);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+    await sleep(3000);
+    caller.command('hangup');
+    const a = await abandoned;
+    assert.ok(a.waitMs >= 2500, `waited ${a.waitMs} ms`);
+    await closed;
+    const rec = await record(callId);
+    assert.equal(rec.outcome, 'abandoned');
+    assert.equal(rec.endedBy, 'customer');
+    assert.equal(rec.offers, 0);
+    assert.equal(rec.answeredAt, null);
+    assert.equal(rec.segments.find((s) => s.kind === 'queue')?.outcome, 'abandoned');
+  });
+
+  test('an agent who does not answer is set NotReady (missed) and the call goes to the next agent, keeping its place', async () => {
+    await resetAgents();
+    const ringer = await startSipp({ scenario: 'uas-ring-expect-cancel.xml', timeoutS: 60 });
+    const now = Date.now();
+    await t.app.sip!.registrar.register({
+      tenantId: t.tenants.demo, aor: aorOf('1003', 'demo'), contacts: [{ uri: `sip:1003@127.0.0.1:${ringer.port}` }],
+      expiresHeader: 300, callId: `reg-1003-${now}`, cseq: 1, source: { protocol: 'udp', address: '127.0.0.1', port: ringer.port }, now,
+    });
+    const support = await t.app.routing.queue(t.tenants.demo, supportQueueId);
+    await t.app.routing.saveQueue(t.tenants.demo, { id: support.id, name: support.name, settings: { offerTimeoutSeconds: 5 } });
+    // Agent 3 is the better match (support 5, English 5), so is offered first.
+    await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent3, 'Available');
+    await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent2, 'Available');
+    const declined = nextEvent('OfferDeclined', (e) => e.agentId === agentIds.agent3);
+    const callId = await callSupport();
+    const connected = nextEvent('CallConnected', (e) => e.callId === callId, 30_000);
+    assert.equal((await declined).reason, 'timeout');
+    assert.equal((await connected).agentId, agentIds.agent2);
+    const missed = await t.app.routing.agent(t.tenants.demo, agentIds.agent3);
+    assert.equal(missed.state, 'NotReady');
+    assert.equal(missed.reason, 'missed');
+    await sleep(2000);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+    caller.command('hangup');
+    await closed;
+    const rec = await record(callId);
+    assert.equal(rec.offers, 2);
+    const offers = rec.segments.filter((s) => s.kind === 'offer').map((s) => [s.agentId, s.outcome]);
+    assert.deepEqual(offers, [[agentIds.agent3, 'timeout'], [agentIds.agent2, 'accepted']]);
+    assert.equal(rec.agentId, agentIds.agent2);
+    const run = await ringer.done;
+    assert.equal(run.code, 0, `the unanswered phone was cancelled: ${run.errors}\n${run.messages.slice(-2000)}`);
+    await t.app.routing.saveQueue(t.tenants.demo, { id: support.id, name: support.name, settings: { offerTimeoutSeconds: 8 } });
+  });
+
+  test('after the longest wait the caller overflows to voicemail and their message is recorded', async () => {
+    await resetAgents();
+    const support = await t.app.routing.queue(t.tenants.demo, supportQueueId);
+    await t.app.routing.saveQueue(t.tenants.demo, { id: support.id, name: support.name, settings: { maxWaitSeconds: 5, overflow: { kind: 'voicemail' } } });
+    try {
+      const callId = await callSupport();
+      const overflowed = nextEvent('ContactOverflowed', (e) => e.contactId === callId, 20_000);
+      const voicemail = nextEvent('VoicemailRecorded', (e) => e.callId === callId, 40_000);
+      const o = await overflowed;
+      assert.equal(o.target, 'voicemail');
+      await sleep(6000);
+      caller.command('hangup');
+      const vm = await voicemail;
+      assert.ok(vm.durationMs >= 3000, `message of ${vm.durationMs} ms`);
+      const read = await t.app.media!.recordings.read(t.tenants.demo, vm.recordingId);
+      assert.ok(read.ok);
+      const left = wavChannels(read.bytes).channels[0]!;
+      const src = wavChannels(speech('caller')).channels[0]!;
+      const found = containment(left, src, { refStart: Math.floor(left.length / 2), maxLag: src.length - 8000 });
+      assert.ok(found.corr > 0.9, `the message holds the caller's speech (corr ${found.corr.toFixed(3)})`);
+      const rec = await record(callId);
+      assert.equal(rec.outcome, 'voicemail');
+      assert.ok(rec.segments.some((s) => s.kind === 'queue' && s.outcome === 'overflow:voicemail'));
+      assert.ok(rec.segments.some((s) => s.kind === 'voicemail' && s.outcome === 'recorded'));
+    } finally {
+      await t.app.routing.saveQueue(t.tenants.demo, { id: support.id, name: support.name, settings: { maxWaitSeconds: null, overflow: null } });
+    }
+  });
+
+  test('a caller who asks for a callback keeps their place; the agent is rung, then Switchboard calls the customer back through the trunk', async () => {
+    await resetAgents();
+    const carrier = await startSipp({ scenario: 'uas-answer-expect-bye.xml', timeoutS: 60 });
+    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'test carrier', host: '127.0.0.1', port: carrier.port });
+    try {
+      const callId = await callSupport();
+      const requested = nextEvent('CallbackRequested', (e) => e.originalCallId === callId);
+      const since = caller.events.length;
+      await sleep(1000);
+      caller.command('sndcode', '9');
+      const cb = await requested;
+      assert.equal(cb.number, '1000');
+      await caller.waitFor('CALL_CLOSED', 20_000, since);
+      const original = await record(callId);
+      assert.equal(original.outcome, 'callback');
+
+      const connected = nextEvent('CallConnected', (e) => e.callId === cb.callId, 30_000);
+      const since2 = agent2.events.length;
+      await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent2, 'Available');
+      assert.equal((await connected).agentId, agentIds.agent2);
+      await agent2.waitFor('CALL_ESTABLISHED', 10_000, since2);
+      await sleep(2000);
+      const closed = nextEvent('InteractionClosed', (e) => e.interactionId === cb.callId);
+      agent2.command('hangup');
+      await closed;
+      const run = await carrier.done;
+      assert.equal(run.code, 0, `the customer's line answered and was hung up: ${run.errors}\n${run.messages.slice(-2000)}`);
+      const rec = await record(cb.callId);
+      assert.equal(rec.direction, 'outbound');
+      assert.equal(rec.customerAddress, '1000');
+      assert.equal(rec.outcome, 'answered');
+      assert.equal(rec.endedBy, 'agent');
+      assert.equal(rec.agentId, agentIds.agent2);
+      assert.ok(rec.answeredAt && rec.endedAt && rec.answeredAt <= rec.endedAt);
+    } finally {
+      await t.app.trunks.remove(t.tenants.demo, trunk.id);
+      carrier.kill();
+    }
+  });
+});

@@ -11,6 +11,10 @@ import * as m0007 from './migrations/0007-ivr.ts';
 import * as m0008 from './migrations/0008-voice-numbers.ts';
 import * as m0009 from './migrations/0009-routing.ts';
 import * as m0010 from './migrations/0010-interactions.ts';
+import * as m0011 from './migrations/0011-tickets.ts';
+import * as m0012 from './migrations/0012-webhooks.ts';
+import * as m0013 from './migrations/0013-analytics.ts';
+import * as m0014 from './migrations/0014-desktop.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -23,6 +27,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-voice-numbers': m0008,
   '0009-routing': m0009,
   '0010-interactions': m0010,
+  '0011-tickets': m0011,
+  '0012-webhooks': m0012,
+  '0013-analytics': m0013,
+  '0014-desktop': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

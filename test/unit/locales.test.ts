@@ -1,12 +1,27 @@
 // The three UI languages share one key set, and no translation is left empty or untranslated by mistake.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const dir = resolve(import.meta.dirname, '..', '..', 'web', 'src', 'locales');
 type Tree = { [k: string]: string | Tree };
-const load = (lang: string) => JSON.parse(readFileSync(resolve(dir, `${lang}.json`), 'utf8')) as Tree;
+const areas = (lang: string) => readdirSync(resolve(dir, lang)).filter((f) => f.endsWith('.json')).sort();
+/** A language's texts: its area files merged, each file owning its top-level keys. */
+const load = (lang: string): Tree => {
+  const merged: Tree = {};
+  for (const file of areas(lang)) {
+    const part = JSON.parse(readFileSync(resolve(dir, lang, file), 'utf8')) as Tree;
+    for (const key of Object.keys(part)) assert.ok(!(key in merged), `${lang}/${file}: top-level key ${key} is already in another file`);
+    Object.assign(merged, part);
+  }
+  return merged;
+};
+
+test('every language has the same area files', () => {
+  assert.deepEqual(areas('zh-CN'), areas('en'));
+  assert.deepEqual(areas('zh-TW'), areas('en'));
+});
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();

@@ -7,29 +7,16 @@ import { useLiveEvents } from './live-events.ts';
 import { navigate, usePath } from './router.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
-import { UsersPage } from './pages/UsersPage.tsx';
-import { TeamsPage } from './pages/TeamsPage.tsx';
-import { AuditPage } from './pages/AuditPage.tsx';
-import { TokensPage } from './pages/TokensPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
-import { PhonesPage } from './pages/PhonesPage.tsx';
-import { AgentDesktopPage } from './pages/AgentDesktopPage.tsx';
-import { RosterPage } from './pages/RosterPage.tsx';
-
-interface NavItem { path: string; label: string; area: Area; permission?: string; render: (me: Me) => React.ReactNode }
-type Area = 'me' | 'agent' | 'supervisor' | 'admin';
-const AREAS: readonly Area[] = ['me', 'agent', 'supervisor', 'admin'];
+import { AREAS, type NavItem } from './nav/nav-item.ts';
+import { OPERATIONS_NAV } from './nav/operations.tsx';
+import { ADMINISTRATION_NAV } from './nav/administration.tsx';
 
 const NAV: NavItem[] = [
   { path: '/', label: 'nav.home', area: 'me', render: (me) => <HomePage me={me} /> },
   { path: '/account', label: 'nav.account', area: 'me', render: (me) => <AccountPage me={me} /> },
-  { path: '/agent', label: 'nav.desktop', area: 'agent', permission: 'agent.desktop', render: (me) => <AgentDesktopPage me={me} /> },
-  { path: '/supervisor', label: 'nav.roster', area: 'supervisor', permission: 'supervisor.monitor', render: () => <RosterPage /> },
-  { path: '/users', label: 'nav.users', area: 'admin', permission: 'users.read', render: (me) => <UsersPage me={me} /> },
-  { path: '/teams', label: 'nav.teams', area: 'admin', permission: 'teams.read', render: (me) => <TeamsPage me={me} /> },
-  { path: '/phones', label: 'nav.phones', area: 'admin', permission: 'phones.read', render: (me) => <PhonesPage me={me} /> },
-  { path: '/audit', label: 'nav.audit', area: 'admin', permission: 'audit.read', render: () => <AuditPage /> },
-  { path: '/tokens', label: 'nav.tokens', area: 'admin', permission: 'tokens.manage', render: () => <TokensPage /> },
+  ...OPERATIONS_NAV,
+  ...ADMINISTRATION_NAV,
 ];
 
 export function App() {

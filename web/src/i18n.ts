@@ -1,9 +1,19 @@
-// en, zh-CN and zh-TW from one key set (test/unit/locales.test.ts keeps them identical).
+// en, zh-CN and zh-TW from one key set (test/unit/locales.test.ts keeps them identical). Each
+// language is a folder of files, one per area of the app (core, desktop, admin, …); each file owns
+// its top-level keys, and the files of a language are merged into one set of texts.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './locales/en.json' with { type: 'json' };
-import zhCN from './locales/zh-CN.json' with { type: 'json' };
-import zhTW from './locales/zh-TW.json' with { type: 'json' };
+
+type Texts = Record<string, unknown>;
+const files = import.meta.glob<Texts>('./locales/*/*.json', { eager: true, import: 'default' });
+
+function texts(lang: string): Texts {
+  const merged: Texts = {};
+  for (const [path, content] of Object.entries(files)) {
+    if (path.startsWith(`./locales/${lang}/`)) Object.assign(merged, content);
+  }
+  return merged;
+}
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -38,7 +48,7 @@ export function setLanguage(lang: Language): void {
 i18next.on('languageChanged', (lng) => { document.documentElement.lang = lng; });
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN }, 'zh-TW': { translation: zhTW } },
+  resources: { en: { translation: texts('en') }, 'zh-CN': { translation: texts('zh-CN') }, 'zh-TW': { translation: texts('zh-TW') } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },

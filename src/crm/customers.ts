@@ -2,9 +2,8 @@
 // profiles are validated, duplicates suggested, merges recorded so that an admin can undo them, and a
 // customer's personal data can be erased unless a legal hold applies. Every change is audited with ids
 // only; events go out after the commit.
-import { createHash } from 'node:crypto';
 import type { AuditRecord } from '../audit/index.ts';
-import { DomainError, newId, notFound, type Clock, type EventPublisher } from '../kernel/index.ts';
+import { DomainError, IDEMPOTENCY_TTL_MS, newId, notFound, runOnce, type Clock, type EventPublisher, type IdempotencyKeys } from '../kernel/index.ts';
 import type { SqlDatabase } from '../storage/index.ts';
 import type { CrmEvents } from './crm-events.ts';
 import { applyFieldChanges, checkDefinitions, parseCell, type FieldDefinitionInput } from './custom-fields.ts';
@@ -65,8 +64,7 @@ export interface IdempotentCreate {
   replayed: boolean;
 }
 
-/** Keys are remembered for 24 hours (draft-ietf-httpapi-idempotency-key-header leaves the expiry to the server). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+export { IDEMPOTENCY_TTL_MS };
 export const MAX_PAGE = 200;
 const DEFAULT_PAGE = 50;
 const MAX_NOTE = 10_000;
@@ -93,15 +91,14 @@ function changedAttributes(a: Profile, b: Profile): string[] {
   return out;
 }
 
-/** JSON with object keys sorted, so that equal bodies have one fingerprint. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+/** The customer tables' idempotency keys as the kernel's port. */
+const idempotencyKeys = (store: CustomerStore): IdempotencyKeys => ({
+  purge: (olderThan) => store.purgeIdempotency(olderThan),
+  claim: (key, fingerprint, now) => store.claimIdempotency(key, fingerprint, now),
+  get: (key) => store.idempotency(key),
+  complete: (key, customerId, status, response) => store.completeIdempotency(key, customerId, status, response),
+  release: (key) => store.releaseIdempotency(key),
+});
 
 const identityKey = (n: NormalizedIdentity) => `${n.kind}\u0000${n.value}`;
 
@@ -351,30 +348,11 @@ export class Customers {
    * a 409. Failures are not remembered, so a failed request may be retried with its key.
    */
   async createOnce(tenantId: string, key: string, input: NewCustomer, actor?: CrmActor): Promise<IdempotentCreate> {
-    const store = this.#store(tenantId);
-    const now = this.#clock.now();
-    await store.purgeIdempotency(new Date(now - IDEMPOTENCY_TTL_MS).toISOString());
-    const fingerprint = createHash('sha256').update(canonicalJson(input)).digest('hex');
-    if (!await store.claimIdempotency(key, fingerprint, new Date(now).toISOString())) {
-      const prior = await store.idempotency(key);
-      if (!prior) throw new DomainError('SB_CRM_IDEMPOTENCY_IN_PROGRESS', 409, 'a request with this Idempotency-Key is being processed; retry later');
-      if (prior.fingerprint !== fingerprint) {
-        throw new DomainError('SB_CRM_IDEMPOTENCY_MISMATCH', 422, 'this Idempotency-Key was used with a different request body');
-      }
-      if (prior.response === null || prior.status === null) {
-        throw new DomainError('SB_CRM_IDEMPOTENCY_IN_PROGRESS', 409, 'a request with this Idempotency-Key is being processed; retry later');
-      }
-      return { status: prior.status, customer: JSON.parse(prior.response) as Customer, replayed: true };
-    }
-    let customer: Customer;
-    try {
-      customer = await this.create(tenantId, input, actor);
-    } catch (err) {
-      await store.releaseIdempotency(key);
-      throw err;
-    }
-    await store.completeIdempotency(key, customer.id, 201, JSON.stringify(customer));
-    return { status: 201, customer, replayed: false };
+    const r = await runOnce(idempotencyKeys(this.#store(tenantId)), { key, body: input, now: this.#clock.now(), codePrefix: 'SB_CRM' }, async () => {
+      const customer = await this.create(tenantId, input, actor);
+      return { status: 201, value: customer, id: customer.id };
+    });
+    return { status: r.status, customer: r.value, replayed: r.replayed };
   }
 
   async update(tenantId: string, id: string, changes: CustomerChanges, actor?: CrmActor): Promise<Customer> {

@@ -40,6 +40,28 @@ export class WsHub {
     return n;
   }
 
+  /**
+   * Sends to the sockets of a tenant that are the listed users' own (holding `usersNeed`, when
+   * given) or whose principal holds `holders`; each socket gets the message once.
+   */
+  send(tenantId: string, message: BrowserMessage, to: { users?: readonly string[]; usersNeed?: Permission; holders?: Permission }): number {
+    let n = 0;
+    for (const c of this.#clients) {
+      if (c.principal.tenantId !== tenantId) continue;
+      const own = !!to.users?.includes(c.principal.userId) && (!to.usersNeed || c.principal.permissions.includes(to.usersNeed));
+      const holder = !!to.holders && c.principal.permissions.includes(to.holders);
+      if (!own && !holder) continue;
+      this.#send(c, message);
+      n++;
+    }
+    return n;
+  }
+
+  /** Sends to every socket of one user of a tenant (holding `permission`, when given). */
+  sendToUser(tenantId: string, userId: string, message: BrowserMessage, permission?: Permission): number {
+    return this.send(tenantId, message, { users: [userId], ...(permission ? { usersNeed: permission } : {}) });
+  }
+
   /** Closes the sockets opened with one session (logout, expiry). */
   closeSession(sessionId: string): void {
     for (const c of this.#clients) if (c.principal.credentialId === sessionId) this.#end(c);

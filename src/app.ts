@@ -3,20 +3,26 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.ts';
-import { createLogger, MemoryEventBus, systemClock, type Clock } from './kernel/index.ts';
+import { createLogger, isDomainError, MemoryEventBus, systemClock, type Clock } from './kernel/index.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/index.ts';
 import { TenantStore } from './tenancy/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { Authenticator, Directory, LoginThrottle, DEFAULT_ARGON2, type Argon2Params, type AuthEvents } from './auth/index.ts';
 import { buildHttpServer, projectToBrowser, WsHub } from './http/index.ts';
 import { seedContactCenter, seedDemo, type DemoSeed } from './demo/index.ts';
-import { ContactCalls, ExtensionCalls, Numbers, Phones, SqlPhoneStore, Trunks, sipDomains, type FlowRunner, type VoiceEvents } from './voice/index.ts';
+import { ContactCalls, ExtensionCalls, Numbers, Phones, SqlPhoneStore, Trunks, sipDomains, type AgentStations, type FlowRunner, type VoiceEvents } from './voice/index.ts';
 import { CachedTextToSpeech, createRecordingKeys, decodeWavToMono8k, encodeWav, EspeakTextToSpeech, LocalRecordingStore, MediaEngine } from './media/index.ts';
 import { Flows, IvrInterpreter, PromptLibrary, type IvrEvents } from './ivr/index.ts';
 import { RoutingEngine, RoutingStore, type RoutingEvents } from './routing/index.ts';
 import { InteractionRecorder, InteractionStore, type InteractionEvents } from './interactions/index.ts';
 import { Calendars } from './calendar/index.ts';
+import { Webhooks, type WebhookEvents } from './webhooks/index.ts';
+import { CustomerLookup } from './integrations/index.ts';
+import { RecordingPurge, RetentionPolicy } from './quality/index.ts';
 import { Customers, type CrmEvents } from './crm/index.ts';
+import { Tickets, type TicketEvents } from './tickets/index.ts';
+import { Desktop, Recordings } from './desktop/index.ts';
+import { Analytics, type AnalyticsEvents } from './analytics/index.ts';
 import { networkInterfaces } from 'node:os';
 import { DigestAuthenticator, DigestGate, Registrar, RegistrarService, SipStack, SqlRegistrarStore, UserAgent } from './sip/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +40,7 @@ export interface AppOverrides {
   sipTrace?: (direction: 'in' | 'out', bytes: Buffer, peer: { protocol: string; address: string; port: number }) => void;
 }
 
-export type AppEvents = AuthEvents & VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & CrmEvents;
+export type AppEvents = AuthEvents & VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & CrmEvents & TicketEvents & AnalyticsEvents & WebhookEvents;
 
 export interface App {
   readonly config: Config;
@@ -51,6 +57,7 @@ export interface App {
   readonly numbers: Numbers;
   readonly calendars: Calendars;
   readonly customers: Customers;
+  readonly tickets: Tickets;
   readonly flows: Flows;
   readonly prompts: PromptLibrary;
   readonly routing: RoutingEngine;
@@ -60,6 +67,14 @@ export interface App {
   /** RTP media (with SIP); recordings are encrypted under dataDir/recordings. */
   readonly media: { engine: MediaEngine; recordings: LocalRecordingStore } | undefined;
   readonly demo: DemoSeed | undefined;
+  /** The agent desktop: stations, auto-answer, what agents are doing now, their history. */
+  readonly desktop: Desktop;
+  /** Contact-center analytics: rollups, reports, the wallboard, survey scores. */
+  readonly analytics: Analytics;
+  /** Outbound webhooks (subscriptions, outbox, delivery worker). */
+  readonly webhooks: Webhooks;
+  /** The external customer lookup (screen pop, IVR). */
+  readonly customerLookup: CustomerLookup;
   /** Starts listening (HTTP, then SIP when enabled); returns the bound HTTP address. */
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -69,7 +84,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const logger = createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const storage = overrides.storage ?? await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  if (!overrides.storage) await migrateToLatest(storage.db);
+  if (!overrides.storage) await migrateToLatest(storage.db, storage.schema, storage.dialect);
 
   const bus = new MemoryEventBus<AppEvents>((err, event) => logger.error({ err, event }, 'event listener failed'));
   const hub = new WsHub();
@@ -86,7 +101,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const sessionTtlMs = config.sessionTtlMinutes * 60_000;
   const auth = new Authenticator({ db: storage.db, clock, audit, bus, tenants, throttle, sessionTtlMs, argon2 });
-  const unproject = projectToBrowser(bus, hub);
   const phoneStore = new SqlPhoneStore(storage.db, clock);
   const trunks = new Trunks({ db: storage.db, clock, audit });
   const phones = new Phones({
@@ -111,7 +125,40 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const flows = new Flows({ db: storage.db, clock, audit, references: flowReferences });
   const customers = new Customers({ db: storage.db, clock, audit, bus });
   const interactionStore = new InteractionStore(storage.db);
-  const recorder = new InteractionRecorder({ store: interactionStore, bus, log: logger.child({ module: 'interactions' }) });
+  const webhooks = new Webhooks({ db: storage.db, clock, audit, bus, interactions: interactionStore, log: logger.child({ module: 'webhooks' }) });
+  webhooks.start();
+  const customerLookup = new CustomerLookup({ db: storage.db, clock, audit, log: logger.child({ module: 'integrations' }) });
+  const found = (lookup: Promise<unknown>) => lookup.then(() => true, (err: unknown) => { if (isDomainError(err) && err.status === 404) return false; throw err; });
+  const tickets = new Tickets({
+    db: storage.db, clock, bus, audit, log: logger.child({ module: 'tickets' }), calendars, attachmentsDir: resolve(config.dataDir, 'attachments'),
+    references: {
+      hasUser: (tenantId, id) => found(directory.getUser(tenantId, id)),
+      hasTeam: (tenantId, id) => found(directory.getTeam(tenantId, id)),
+      hasCustomer: (tenantId, id) => found(customers.get(tenantId, id)),
+      hasInteraction: (tenantId, id) => found(interactionStore.get(tenantId, id)),
+    },
+  });
+  customers.addTimelineSource(tickets.timelineSource);
+  bus.subscribe('CustomerErased', (e) => {
+    tickets.eraseCustomer(e.tenantId, e.customerId).catch((err: unknown) => logger.error({ err, customerId: e.customerId }, 'tickets of an erased customer could not be erased'));
+  });
+  const recorder = new InteractionRecorder({
+    store: interactionStore, bus, log: logger.child({ module: 'interactions' }),
+    resolveCustomer: async (tenantId, address) => (await customers.resolve(tenantId, { kind: 'phone', value: address }))?.id,
+    removeRecording: (tenantId, recordingId) => media ? media.recordings.remove(tenantId, recordingId) : Promise.resolve(false),
+    now: () => clock.now(),
+  });
+  customers.addTimelineSource(recorder.timeline());
+  const desktop = new Desktop({
+    db: storage.db, clock, log: logger.child({ module: 'desktop' }), bus,
+    phonesOf: async (tenantId, userId) => (await phoneStore.byUser(tenantId, userId)).map((p) => ({ id: p.id, username: p.username, displayName: p.displayName })),
+    interactions: interactionStore, queue: (tenantId, queueId) => routing.queue(tenantId, queueId),
+    timeZoneOf: async (tenantId) => (await tenants.byId(tenantId))?.timeZone ?? 'UTC',
+  });
+  // The wallboard's figures come from analytics, built below; only its own WallboardChanged asks for them.
+  const unproject = projectToBrowser(bus, hub, {
+    desktop, log: logger.child({ module: 'http' }), wallboard: { queue: (tenantId, queueId) => analytics.wallboard.queue(tenantId, queueId) },
+  });
   const interpreter = new IvrInterpreter({
     bus, log: logger.child({ module: 'ivr' }), now: () => clock.now(),
     hours: { isOpen: (tenantId, calendarId, at) => calendars.status(tenantId, calendarId, at).then((st) => st.open, () => undefined) },
@@ -133,21 +180,33 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
 
   const media = config.sipEnabled ? await buildMedia(config, logger) : undefined;
-  const sip = media ? buildSip(config, { storage, tenants, phoneStore, trunks, numbers, routing, runner, prompts, clock, logger, trace: overrides.sipTrace, media: media.engine, bus }) : undefined;
+  // Recordings older than a workspace's retention are deleted (none are, until it sets one).
+  const purge = media ? new RecordingPurge({
+    db: storage.db, bus, clock, policy: new RetentionPolicy({ db: storage.db, audit }), recordings: media.recordings, audit, log: logger.child({ module: 'quality' }),
+  }) : undefined;
+  purge?.start();
+  const sip = media ? buildSip(config, { storage, tenants, phoneStore, trunks, numbers, routing, runner, prompts, stations: desktop, clock, logger, trace: overrides.sipTrace, media: media.engine, bus }) : undefined;
   if (sip) routing.registerChannel('voice', sip.contactCalls);
+  const analytics = new Analytics({
+    db: storage.db, dialect: storage.dialect, interactions: interactionStore, acd: routing, directory, bus, clock, log: logger.child({ module: 'analytics' }),
+    timeZoneOf: async (tenantId) => (await tenants.byId(tenantId))?.timeZone ?? 'UTC',
+  });
   await routing.start();
+  await tickets.start();
+  const recordings = new Recordings({ interactions: interactionStore, store: media?.recordings, audit });
 
   const http = await buildHttpServer({
     logger, storage, auth, directory, tenants, audit, phones, trunks, hub, numbers, calendars, customers, flows, prompts, routing,
-    interactions: interactionStore, calls: sip?.contactCalls, flowReferences,
+    interactions: interactionStore, tickets, calls: sip?.contactCalls, flowReferences, desktop, recordings, analytics,
+    webhooks, customerLookup,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
     webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
     version: VERSION,
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, numbers, calendars, customers, flows, prompts, routing,
-    interactions: { store: interactionStore, recorder }, sip, media, demo,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, numbers, calendars, customers, tickets, flows, prompts, routing,
+    interactions: { store: interactionStore, recorder }, sip, media, demo, desktop, analytics, webhooks, customerLookup,
     async listen() {
       const address = await http.listen({ host: config.httpHost, port: config.httpPort });
       await sip?.stack.start();
@@ -155,11 +214,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     async stop() {
       routing.stop();
+      await tickets.stop();
       await sip?.stack.stop();
       await recorder.settled();
       recorder.stop();
+      purge?.stop();
+      await purge?.settled();
+      await analytics.settled();
+      analytics.stop();
       media?.engine.close();
+      await webhooks.stop();
       unproject();
+      desktop.stop();
+      await desktop.settled();
       hub.closeAll();
       await http.close();
       if (!overrides.storage) await storage.close();
@@ -190,7 +257,7 @@ async function buildMedia(config: Config, logger: ReturnType<typeof createLogger
 }
 
 function buildSip(config: Config, d: {
-  storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; numbers: Numbers; routing: RoutingEngine; runner: FlowRunner; prompts: PromptLibrary;
+  storage: Storage; tenants: TenantStore; phoneStore: SqlPhoneStore; trunks: Trunks; numbers: Numbers; routing: RoutingEngine; runner: FlowRunner; prompts: PromptLibrary; stations: AgentStations;
   clock: Clock; logger: ReturnType<typeof createLogger>; trace: AppOverrides['sipTrace']; media: MediaEngine; bus: MemoryEventBus<AppEvents>;
 }) {
   const log = d.logger.child({ module: 'sip' });
@@ -220,6 +287,7 @@ function buildSip(config: Config, d: {
     ua: () => ua!, media: d.media, registrar, phones: d.phoneStore, trunks: d.trunks, numbers: d.numbers, routing: () => d.routing, flows: () => d.runner,
     prompts: d.prompts, bus: d.bus, clock: d.clock, log: d.logger.child({ module: 'calls' }), record: config.recordCalls,
     realmOf: async (tenantId) => (await d.tenants.byId(tenantId))?.slug ?? tenantId,
+    stations: () => d.stations,
   });
   const calls = new ExtensionCalls({
     ua: () => ua!, domains, registrar, phones: d.phoneStore, trunks: d.trunks, gate, clock: d.clock, log,

@@ -14,7 +14,11 @@ export const PERMISSIONS = [
   'flows.read', 'flows.manage', 'numbers.manage',
   'queues.read', 'queues.manage', 'agents.manage',
   'interactions.read',
+  'tickets.read', 'tickets.write', 'tickets.manage',
   'wfm.read',
+  'reports.read', 'reports.manage', 'surveys.record',
+  'recordings.play', 'recordings.manage',
+  'integrations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,9 +29,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
   supervisor: [
     'users.read', 'teams.read', 'roles.read', 'phones.read', 'agent.desktop', 'supervisor.monitor', 'calendars.read', 'customers.read', 'customers.write',
-    'flows.read', 'queues.read', 'agents.manage', 'interactions.read', 'wfm.read',
+    'flows.read', 'queues.read', 'agents.manage', 'interactions.read', 'tickets.read', 'tickets.write', 'wfm.read', 'recordings.play',
+    'reports.read',
   ],
-  agent: ['agent.desktop', 'customers.read', 'customers.write'],
+  agent: ['agent.desktop', 'customers.read', 'customers.write', 'tickets.read', 'tickets.write'],
   auditor: ['users.read', 'teams.read', 'roles.read', 'audit.read', 'interactions.read'],
 };
 

@@ -24,11 +24,23 @@ import type { Customers } from '../crm/index.ts';
 import type { FlowReferences, Flows, PromptLibrary } from '../ivr/index.ts';
 import type { InteractionStore } from '../interactions/index.ts';
 import type { RoutingEngine } from '../routing/index.ts';
+import type { Webhooks } from '../webhooks/index.ts';
+import type { CustomerLookup } from '../integrations/index.ts';
+import type { Tickets } from '../tickets/index.ts';
+import type { Desktop, Recordings } from '../desktop/index.ts';
+import type { Analytics } from '../analytics/index.ts';
 import { phoneRoutes } from './routes/phone-routes.ts';
 import { calendarRoutes } from './routes/calendar-routes.ts';
 import { contactCenterRoutes } from './routes/contact-center-routes.ts';
 import { crmRoutes } from './routes/crm-routes.ts';
+import { ticketRoutes } from './routes/ticket-routes.ts';
 import { wfmRoutes } from './routes/wfm-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
+import { integrationRoutes } from './routes/integration-routes.ts';
+import { analyticsRoutes } from './routes/analytics-routes.ts';
+import { desktopRoutes } from './routes/desktop-routes.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
+import { RetentionPolicy } from '../quality/index.ts';
 
 export interface HttpDeps {
   logger: FastifyBaseLogger;
@@ -46,6 +58,15 @@ export interface HttpDeps {
   prompts: PromptLibrary;
   routing: RoutingEngine;
   interactions: InteractionStore;
+  /** Outbound webhooks and the external customer lookup. */
+  webhooks: Webhooks;
+  customerLookup: CustomerLookup;
+  tickets: Tickets;
+  /** The agent desktop's state and the recordings search and player. */
+  desktop: Desktop;
+  recordings: Recordings;
+  /** Wallboard, reports, KPI settings, surveys. */
+  analytics: Analytics;
   /** Live calls; undefined when SIP is off. */
   calls: ContactCalls | undefined;
   flowReferences(tenantId: string): FlowReferences;
@@ -118,12 +139,18 @@ export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
     await phoneRoutes(api, { phones: d.phones, trunks: d.trunks });
     await calendarRoutes(api, { calendars: d.calendars });
     await crmRoutes(api, { customers: d.customers });
+    await ticketRoutes(api, { tickets: d.tickets });
     await wfmRoutes(api);
+    await webhookRoutes(api, { webhooks: d.webhooks });
+    await integrationRoutes(api, { lookup: d.customerLookup });
+    await analyticsRoutes(api, { analytics: d.analytics });
+    await desktopRoutes(api, { desktop: d.desktop, recordings: d.recordings, routing: d.routing, directory: d.directory });
+    await adminRoutes(api, { prompts: d.prompts, retention: new RetentionPolicy({ db: d.storage.db, audit: d.audit }) });
     await api.register(async (audio) => {
       // Uploaded prompts arrive as WAV bytes (RFC 2361 audio/wav and its common aliases).
       audio.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
       await contactCenterRoutes(audio, {
-        numbers: d.numbers, flows: d.flows, prompts: d.prompts, routing: d.routing, interactions: d.interactions, directory: d.directory,
+        audit: d.audit, numbers: d.numbers, flows: d.flows, prompts: d.prompts, routing: d.routing, interactions: d.interactions, directory: d.directory,
         calls: d.calls, references: d.flowReferences,
       });
     });

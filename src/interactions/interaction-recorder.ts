@@ -9,12 +9,18 @@ import type { VoiceEvents } from '../voice/index.ts';
 import type { InteractionEvents } from './interaction-events.ts';
 import type { InteractionStore } from './interaction-store.sql.ts';
 
-type Consumed = VoiceEvents & IvrEvents & RoutingEvents;
+type Consumed = VoiceEvents & IvrEvents & RoutingEvents & { CustomerErased: { tenantId: string; customerId: string } };
 
 export interface InteractionRecorderDeps {
   store: InteractionStore;
   bus: EventSubscriber<Consumed> & EventPublisher<InteractionEvents>;
   log: Logger;
+  /** The customer a caller's number belongs to (the CRM), if any. */
+  resolveCustomer?(tenantId: string, address: string): Promise<string | undefined>;
+  /** Deletes a recording (erasure of a customer's personal data). */
+  removeRecording?(tenantId: string, recordingId: string): Promise<unknown>;
+  /** Epoch ms, for changes not stamped by an event (erasure). */
+  now?(): number;
 }
 
 const ms = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.parse(from));
@@ -34,14 +40,14 @@ export class InteractionRecorder {
     on('CallArrived', (p) => p.callId, async (p) => {
       if (await s.exists(p.tenantId, p.callId)) return;
       await s.create(p.tenantId, {
-        id: p.callId, channel: 'voice', direction: p.direction, customer_address: p.from, customer_id: null, dialled: p.to, flow_id: null, language: null,
+        id: p.callId, channel: 'voice', direction: p.direction, customer_address: p.from, customer_id: await this.#customer(p.tenantId, p.from), dialled: p.to, flow_id: null, language: null,
         queue_id: null, agent_id: null, arrived_at: p.at, ivr_entered_at: null, ivr_left_at: null, queued_at: null, first_offered_at: null, answered_at: null,
         ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: null, recording_id: null, ivr_path: null, updated_at: p.at,
       });
     });
     on('CallbackRequested', (p) => p.callId, async (p) => {
       await s.create(p.tenantId, {
-        id: p.callId, channel: 'voice', direction: 'outbound', customer_address: p.number, customer_id: null, dialled: p.number, flow_id: null, language: null,
+        id: p.callId, channel: 'voice', direction: 'outbound', customer_address: p.number, customer_id: await this.#customer(p.tenantId, p.number), dialled: p.number, flow_id: null, language: null,
         queue_id: p.queueId, agent_id: null, arrived_at: p.at, ivr_entered_at: null, ivr_left_at: null, queued_at: null, first_offered_at: null, answered_at: null,
         ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: `callback for ${p.originalCallId}`, recording_id: null, ivr_path: null, updated_at: p.at,
       });
@@ -83,6 +89,8 @@ export class InteractionRecorder {
       await s.openSegment(p.tenantId, { interactionId: p.callId, kind: 'talk', agentId: p.agentId, at: p.at });
       // Whoever the customer talks to now has the contact (a transfer hands it on without an offer).
       if (p.agentId) await s.update(p.tenantId, p.callId, { agent_id: p.agentId, wrap_up_ended_at: null, updated_at: p.at });
+      // A call without an offer (click-to-dial, a transfer from the IVR) is answered when it connects.
+      await s.setFirst(p.tenantId, p.callId, 'answered_at', p.at);
     });
     on('CallHeld', (p) => p.callId, async (p) => {
       await s.update(p.tenantId, p.callId, { updated_at: p.at }, { holds: 1 });
@@ -142,6 +150,12 @@ export class InteractionRecorder {
       }
       await this.#closeIfFinal(p.tenantId, p.callId, p.at);
     });
+    on('CustomerErased', (p) => `erase:${p.customerId}`, async (p) => {
+      for (const { recordingIds } of await s.recordingsOf(p.tenantId, p.customerId)) {
+        for (const id of recordingIds) await deps.removeRecording?.(p.tenantId, id);
+      }
+      await s.erase(p.tenantId, p.customerId, new Date(deps.now?.() ?? Date.now()).toISOString());
+    });
     on('WrapUpStarted', (p) => p.contactId, async (p) => {
       await s.closeSegment(p.tenantId, p.contactId, 'talk', p.at, 'agent-left', p.agentId);
       await s.openSegment(p.tenantId, { interactionId: p.contactId, kind: 'wrap-up', agentId: p.agentId, at: p.at });
@@ -155,6 +169,31 @@ export class InteractionRecorder {
       }
       await this.#closeIfFinal(p.tenantId, p.contactId, p.at);
     });
+  }
+
+  async #customer(tenantId: string, address: string): Promise<string | null> {
+    if (!this.#d.resolveCustomer) return null;
+    try {
+      return (await this.#d.resolveCustomer(tenantId, address)) ?? null;
+    } catch (err) {
+      this.#d.log.warn({ err }, 'customer lookup failed');
+      return null;
+    }
+  }
+
+  /** The interactions as a customer timeline source (the CRM's port). */
+  timeline() {
+    const store = this.#d.store;
+    return {
+      async entries(tenantId: string, customerIds: string[], opts: { before?: string; limit: number }) {
+        const rows = await store.byCustomers(tenantId, customerIds, opts.before, opts.limit);
+        return rows.map((r) => ({
+          at: r.arrivedAt, kind: 'interaction', id: r.id, channel: r.channel,
+          summary: `${r.direction} ${r.channel}: ${r.outcome ?? 'in progress'}`,
+          data: { outcome: r.outcome, direction: r.direction, queueId: r.queueId, agentId: r.agentId, answeredAt: r.answeredAt, endedAt: r.endedAt, disposition: r.disposition, recordingId: r.recordingId },
+        }));
+      },
+    };
   }
 
   async #endHold(tenantId: string, id: string, at: string): Promise<void> {

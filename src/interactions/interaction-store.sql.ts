@@ -118,6 +118,36 @@ export class InteractionStore {
     return toInteraction(r, segs.map(toSegment));
   }
 
+  /** A customer's interactions (over every id merged into them), older than `before`, newest first. */
+  async byCustomers(tenantId: string, customerIds: string[], before: string | undefined, limit: number): Promise<Interaction[]> {
+    if (customerIds.length === 0) return [];
+    let q = this.#scope(tenantId).selectFrom('interaction').selectAll().where('customer_id', 'in', customerIds);
+    if (before) q = q.where('arrived_at', '<', before);
+    const rows = await q.orderBy('arrived_at', 'desc').orderBy('id', 'asc').limit(limit).execute();
+    return rows.map((r) => toInteraction(r, []));
+  }
+
+  /** The recordings of a customer's interactions (calls and voicemails), for erasure. */
+  async recordingsOf(tenantId: string, customerId: string): Promise<{ interactionId: string; recordingIds: string[] }[]> {
+    const scope = this.#scope(tenantId);
+    const rows = await scope.selectFrom('interaction').select(['id', 'recording_id']).where('customer_id', '=', customerId).execute();
+    const out: { interactionId: string; recordingIds: string[] }[] = [];
+    for (const r of rows) {
+      const segs = await scope.selectFrom('interaction_segment').select(['data']).where('interaction_id', '=', r.id).where('kind', '=', 'voicemail').execute();
+      const voicemails = segs.map((x) => (x.data ? (JSON.parse(x.data) as { recordingId?: string }).recordingId : undefined)).filter((x): x is string => !!x);
+      out.push({ interactionId: r.id, recordingIds: [...(r.recording_id ? [r.recording_id] : []), ...voicemails] });
+    }
+    return out;
+  }
+
+  /** Personal data of a customer's interactions made unreadable (privacy erasure): the caller's address, notes, IVR path. */
+  async erase(tenantId: string, customerId: string, at: string): Promise<number> {
+    const r = await this.#scope(tenantId).updateTable('interaction')
+      .set({ customer_address: null, dialled: null, notes: null, ivr_path: null, recording_id: null, updated_at: at })
+      .where('customer_id', '=', customerId).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** Newest first; segments are not included (ask `get`). */
   async list(tenantId: string, q: InteractionQuery): Promise<Interaction[]> {
     let sel = this.#scope(tenantId).selectFrom('interaction').selectAll();

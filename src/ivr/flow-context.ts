@@ -42,8 +42,9 @@ export class FlowContext {
   readonly path: PathStep[] = [];
   readonly log: Logger;
   language: FlowLanguage;
-  /** When the call began to leave the flow (an exit verb started handing it on). */
-  leftAt: number | undefined;
+  /** Told once, as the call leaves the flow (before it is handed on, or when the run ends otherwise). */
+  onLeft: ((exit: FlowExit, at: number) => void) | undefined;
+  #left = false;
 
   constructor(flow: FlowDocument, call: IvrCall, deps: InterpreterDeps, language?: FlowLanguage) {
     this.flow = flow;
@@ -54,9 +55,14 @@ export class FlowContext {
     this.vars = { caller: call.caller, dialled: call.dialled, callId: call.callId };
   }
 
-  /** Marks the moment the call leaves the flow, before it is handed on. */
-  leaving(): void {
-    this.leftAt ??= this.deps.now();
+  /**
+   * The call leaves the flow by `exit`: reported now, before it is handed on, so whoever takes
+   * it (an agent's screen pop) already knows the path and language. Only the first call counts.
+   */
+  leaving(exit: FlowExit): void {
+    if (this.#left) return;
+    this.#left = true;
+    this.onLeft?.(exit, this.deps.now());
   }
 
   /** Variables as templates see them (the language as it is now). */

@@ -43,8 +43,12 @@ export class IvrInterpreter {
   /** Runs the call through the flow; never throws (a failing verb ends the run as `failed` and hangs up). */
   async run(flow: PublishedFlow, call: IvrCall, opts: { language?: FlowLanguage } = {}): Promise<FlowRun> {
     const ctx = new FlowContext(flow.document, call, this.#deps, opts.language);
-    const at = () => new Date(this.#deps.now()).toISOString();
-    this.#deps.bus.publish('IvrEntered', { tenantId: call.tenantId, callId: call.callId, flowId: flow.id, flowVersion: flow.version, at: at() });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    ctx.onLeft = (exit, at) => this.#deps.bus.publish('IvrLeft', {
+      tenantId: call.tenantId, callId: call.callId, flowId: flow.id, at: iso(at), exit: exit.kind,
+      queueId: exit.kind === 'queue' || exit.kind === 'callback' ? exit.queueId : undefined, language: ctx.language, path: [...ctx.path],
+    });
+    this.#deps.bus.publish('IvrEntered', { tenantId: call.tenantId, callId: call.callId, flowId: flow.id, flowVersion: flow.version, at: iso(this.#deps.now()) });
     let exit: FlowExit;
     try {
       exit = await this.#walk(ctx);
@@ -53,10 +57,8 @@ export class IvrInterpreter {
       exit = { kind: 'failed', reason: (err as Error).message };
       if (!call.hungUp) await call.hangup().catch(() => {});
     }
-    this.#deps.bus.publish('IvrLeft', {
-      tenantId: call.tenantId, callId: call.callId, flowId: flow.id, at: new Date(ctx.leftAt ?? this.#deps.now()).toISOString(), exit: exit.kind,
-      queueId: exit.kind === 'queue' || exit.kind === 'callback' ? exit.queueId : undefined, language: ctx.language, path: ctx.path,
-    });
+    // Runs that end without an exit verb (the caller hung up, the flow failed) are reported here.
+    ctx.leaving(exit);
     return { exit, language: ctx.language, path: ctx.path, variables: ctx.vars };
   }
 

@@ -9,6 +9,8 @@ export class Bridge {
   readonly a: RtpSession;
   readonly b: RtpSession;
   #open = true;
+  /** Sessions whose audio is not relayed to the other (muted); their key presses still are. */
+  readonly #muted = new Set<RtpSession>();
 
   constructor(a: RtpSession, b: RtpSession) {
     this.a = a;
@@ -23,7 +25,17 @@ export class Bridge {
     return this.#open;
   }
 
+  /** Stops (or resumes) relaying what `session` says to the other side; recorders still hear it. */
+  mute(session: RtpSession, muted: boolean): void {
+    if (muted) this.#muted.add(session); else this.#muted.delete(session);
+  }
+
+  isMuted(session: RtpSession): boolean {
+    return this.#muted.has(session);
+  }
+
   #audio(from: RtpSession, to: RtpSession, p: RelayedPacket): void {
+    if (this.#muted.has(from)) return;
     const fin = from.format;
     const fout = to.format;
     if (!fin || !fout) return;

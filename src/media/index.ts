@@ -17,3 +17,4 @@ export { CachedTextToSpeech } from './speech-cache.ts';
 export { TONE_PLANS, ToneGenerator, type ToneSpec } from './tones.ts';
 export { holdMusic } from './hold-music.ts';
 export { parseWav, decodeWavToMono8k, wavHeader, encodeWav } from './wav.ts';
+export { dtmfTone } from './inband-dtmf.ts';

@@ -114,6 +114,30 @@ describe('media engine over real UDP', () => {
     bridge.close();
   });
 
+  test('a muted side is not relayed (its key presses still are), and unmuting relays again', async () => {
+    const [a, b] = [await session(), await session()];
+    const [pa, pb] = [await peer(), await peer()];
+    a.configure({ address: '127.0.0.1', port: pa.port, rtcpPort: pa.port + 1 }, PCMU);
+    b.configure({ address: '127.0.0.1', port: pb.port, rtcpPort: pb.port + 1 }, PCMU);
+    const bridge = engine.bridge(a, b);
+    pa.send(a.port);
+    await until('the first packet relayed', () => pb.received.length === 1);
+    bridge.mute(a, true);
+    assert.equal(bridge.isMuted(a), true);
+    for (let i = 0; i < 3; i++) { pa.send(a.port); await settle(5); }
+    const event = new Uint8Array(4);
+    writeTelephoneEvent(event, 0, { event: 5, end: false, volume: 10, duration: 160 });
+    pa.send(a.port, { pt: 101, payload: event, marker: true });
+    await until('the key press relayed while muted', () => pb.received.length === 2);
+    assert.equal(parseRtp(pb.received[1]!)!.payloadType, 101);
+    assert.equal(a.stats.packetsReceived, 5, 'the muted audio still arrives (recorders hear it)');
+    bridge.mute(a, false);
+    pa.send(a.port);
+    await until('audio relayed again', () => pb.received.length === 3);
+    assert.equal(parseRtp(pb.received[2]!)!.payloadType, 0);
+    bridge.close();
+  });
+
   test('µ-law to A-law: the relayed payload is the G.711 transcoding of what came in', async () => {
     const [a, b] = [await session(), await session()];
     const [pa, pb] = [await peer(), await peer()];

@@ -369,10 +369,20 @@ export class RoutingEngine {
     if (acd.offers.has(offerId)) this.#declineOffer(tenantId, acd, offerId, reason);
   }
 
+  /** The agent turned the offer down on the desktop: their phone stops ringing, the next agent is tried. */
+  async rejectOffer(tenantId: string, agentId: string, offerId: string): Promise<boolean> {
+    const acd = await this.#acd(tenantId);
+    const offer = acd.offers.get(offerId);
+    if (!offer || offer.agentId !== agentId) return false;
+    this.#declineOffer(tenantId, acd, offerId, 'rejected', true);
+    return true;
+  }
+
   /** Ends an offer that nobody answered: the agent goes NotReady, the contact is offered again, in its place. */
-  #declineOffer(tenantId: string, acd: Acd, offerId: string, reason: 'timeout' | 'rejected' | 'unreachable'): void {
+  #declineOffer(tenantId: string, acd: Acd, offerId: string, reason: 'timeout' | 'rejected' | 'unreachable', withdraw = false): void {
     const offer = acd.offers.get(offerId);
     if (!offer) return;
+    if (withdraw) this.#channels.get(acd.contacts.get(offer.contactId)?.channel ?? 'voice')?.withdraw(tenantId, offerId);
     this.#dropOffer(tenantId, acd, offerId, reason);
     this.#changeState(tenantId, acd, offer.agentId, 'NotReady', reason === 'timeout' ? 'missed' : reason);
     const status = acd.core.contact(offer.contactId);

@@ -1,4 +1,5 @@
 // Runs the one set of migrations (both dialects) at start. Migrations are listed here in order.
+import { sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { SqlDatabase } from './database.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
@@ -15,6 +16,7 @@ import * as m0011 from './migrations/0011-tickets.ts';
 import * as m0012 from './migrations/0012-webhooks.ts';
 import * as m0013 from './migrations/0013-analytics.ts';
 import * as m0014 from './migrations/0014-desktop.ts';
+import * as m0015 from './migrations/0015-admin.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -31,12 +33,21 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-webhooks': m0012,
   '0013-analytics': m0013,
   '0014-desktop': m0014,
+  '0015-admin': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** `schema`: the PostgreSQL schema that holds the tables (when not the default search path). */
-export async function migrateToLatest(db: SqlDatabase, schema?: string): Promise<string[]> {
+/**
+ * `schema`: the PostgreSQL schema that holds the tables. On PostgreSQL it defaults to the
+ * connection's current schema (the first of its search path): the migrator looks for its own
+ * tables in that schema only, not in any schema of the database that happens to hold tables of
+ * the same names.
+ */
+export async function migrateToLatest(db: SqlDatabase, schema?: string, dialect?: 'sqlite' | 'postgres'): Promise<string[]> {
+  if (!schema && dialect === 'postgres') {
+    schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+  }
   const migrator = new Migrator({
     db, provider, migrationTableName: 'storage_migration', migrationLockTableName: 'storage_migration_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),

@@ -8,12 +8,12 @@
 //   ivr -> queued -> connected <-> held -> ended        (ivr -> ended; queued -> ended: abandoned)
 import type { Clock, EventPublisher, Logger, TimerHandle } from '../kernel/index.ts';
 import { newId } from '../kernel/index.ts';
-import { TONE_PLANS, type Bridge, type MediaEngine, type Player, type PromptItem, type Recorder, type RecordingChannel } from '../media/index.ts';
+import { dtmfTone, TONE_PLANS, type Bridge, type MediaEngine, type Mixer, type MonitorMode, type Player, type PromptItem, type Recorder, type RecordingChannel } from '../media/index.ts';
 import {
-  aorOf, header, isSipUri, parseNameAddr, type InviteClientSession, type InviteServerSession,
+  aorOf, field, header, isSipUri, parseNameAddr, type HeaderField, type InviteClientSession, type InviteServerSession,
   type Registrar, type SipRequest, type UserAgent,
 } from '../sip/index.ts';
-import type { ContactRouting, SkillRequirement, VoiceOffer } from './contact-routing.ts';
+import type { AgentStations, ContactRouting, SkillRequirement, VoiceOffer } from './contact-routing.ts';
 import { ring, type RingTarget, type Ringing } from './ring.ts';
 import { parseDtmfRelay } from './dtmf-relay.ts';
 import { MediaLeg } from './media-leg.ts';
@@ -48,9 +48,10 @@ export interface ContactCallDeps {
   prompts: { path(tenantId: string, id: string): Promise<string | undefined> };
   /** Called when the call is over, so its owner can forget it. */
   forget(call: ContactCall): void;
+  stations?: AgentStations | undefined;
 }
 
-type Phase = 'ivr' | 'queued' | 'connected' | 'held' | 'ended';
+type Phase = 'ivr' | 'queued' | 'connected' | 'held' | 'conference' | 'ended';
 
 /** A party on the agent side of the bridge: an agent's phone, a plain extension or an outside number. */
 interface FarLeg {
@@ -58,6 +59,13 @@ interface FarLeg {
   party: InviteClientSession;
   leg: MediaLeg;
 }
+
+/** The agent talking to a colleague (or an outside number) while the customer holds. */
+interface Consultation { far: FarLeg | undefined; ringing: Ringing | undefined; bridge: Bridge | undefined }
+/** A third party mixed in with the customer and the agent. */
+interface Conference { far: FarLeg | undefined; ringing: Ringing | undefined; mixer: Mixer | undefined }
+/** A supervisor listening, whispering to the agent, or barged in. */
+interface Monitoring { supervisorId: string; mode: MonitorMode; far: FarLeg | undefined; ringing: Ringing | undefined; mixer: Mixer | undefined }
 
 /** The customer's side: a caller Switchboard answered, or a customer it called (callback, click-to-dial). */
 type Customer = InviteServerSession | InviteClientSession;
@@ -89,6 +97,10 @@ export class ContactCall {
   #callbackKey: string | undefined;
   #announceTimer: TimerHandle | undefined;
   #holdMusic: PromptItem[] = [{ kind: 'tone', spec: TONE_PLANS.us.ringback }];
+  #consultation: Consultation | undefined;
+  #conference: Conference | undefined;
+  #monitor: Monitoring | undefined;
+  #muted = false;
 
   private constructor(d: ContactCallDeps, customer: Customer, leg: MediaLeg, init: { callId?: string; tenantId: string; realm: string; caller: string; dialled: string }) {
     this.#d = d;
@@ -158,6 +170,15 @@ export class ContactCall {
 
   get language(): CallLanguage {
     return this.#language;
+  }
+
+  /** What the agent desktop shows of the call. */
+  summary(): { callId: string; phase: Phase; caller: string; dialled: string; agentId: string | null; queueId: string | null; language: CallLanguage; muted: boolean; recording: boolean; consulting: boolean; conference: boolean; monitoredBy: string | null } {
+    return {
+      callId: this.callId, phase: this.#phase, caller: this.caller, dialled: this.dialled, agentId: this.agentId, queueId: this.#queueId ?? null,
+      language: this.#language, muted: this.#muted, recording: !!this.#recorder, consulting: !!this.#consultation, conference: !!this.#conference,
+      monitoredBy: this.#monitor?.far ? this.#monitor.supervisorId : null,
+    };
   }
 
   // ---- The IVR's port -------------------------------------------------------------------------
@@ -373,14 +394,14 @@ export class ContactCall {
   /** Rings every registered phone of the offered agent at once; the first to answer is bridged. */
   async ring(offer: VoiceOffer): Promise<void> {
     if (this.#phase !== 'queued' || this.#ringing) { await this.#d.routing.offerFailed(this.tenantId, offer.offerId, 'unreachable'); return; }
-    const phones = await this.#d.phones.byUser(this.tenantId, offer.agentId);
-    const targets = await this.#targetsOf(phones);
+    const targets = await this.#targetsOf(await agentPhones(this.#d, this.tenantId, offer.agentId));
+    const headers = await autoAnswerHeaders(this.#d, this.tenantId, this.realm, offer.agentId);
     if (targets.length === 0 || this.#phase !== 'queued') {
       this.#log.info({ agentId: offer.agentId }, 'offered agent has no registered phone');
       await this.#d.routing.offerFailed(this.tenantId, offer.offerId, 'unreachable');
       return;
     }
-    this.#ring(targets, offer.offerId, {
+    this.#ring(targets, offer.offerId, headers, {
       answered: (far) => {
         void this.#d.routing.offerAccepted(this.tenantId, offer.offerId);
         this.#connect({ ...far, agentId: offer.agentId });
@@ -404,8 +425,8 @@ export class ContactCall {
   }
 
   /** Rings the targets at once (ring.ts); the first to answer is reported, or the failure of all. */
-  #ring(targets: RingTarget[], offerId: string | undefined, on: { answered(far: { party: InviteClientSession; leg: MediaLeg }): void; failed(status: number): void }): void {
-    const r: Ringing & { offerId: string | undefined } = Object.assign(ring(this.#d, targets, { from: this.#fromHeader(), realm: this.realm, codec: this.#leg.negotiated?.codec.name }, {
+  #ring(targets: RingTarget[], offerId: string | undefined, headers: HeaderField[], on: { answered(far: { party: InviteClientSession; leg: MediaLeg }): void; failed(status: number): void }): void {
+    const r: Ringing & { offerId: string | undefined } = Object.assign(ring(this.#d, targets, { from: this.#fromHeader(), realm: this.realm, codec: this.#leg.negotiated?.codec.name, headers }, {
       answered: (a) => {
         if (this.#ringing === r) this.#ringing = undefined;
         if (this.hungUp) { void a.party.bye(); a.leg.close(); return; }
@@ -435,6 +456,7 @@ export class ContactCall {
     this.#player.stop();
     this.#bridge?.close();
     this.#far = far;
+    this.#muted = false;
     this.#bridge = this.#d.media.bridge(this.#leg.session, far.leg.session);
     far.party.events = {
       ended: () => this.#farHungUp(far),
@@ -472,6 +494,10 @@ export class ContactCall {
 
   #farHungUp(far: FarLeg): void {
     if (this.#far !== far) return;
+    // The agent hanging up during a consultation hands the customer to the colleague (as PBXs do).
+    if (this.#consultation?.far) { this.#completeConsult(far); return; }
+    // The agent leaving a conference leaves the customer with the third party.
+    if (this.#conference?.far) { this.#leaveConference(far); return; }
     void this.#customer.bye();
     this.#end(far.agentId ? 'agent' : 'customer', 'far-hang-up');
   }
@@ -490,6 +516,7 @@ export class ContactCall {
 
   #hold(): void {
     if (this.#phase !== 'connected') return;
+    this.#stopMonitor();
     this.#phase = 'held';
     this.#bridge?.close();
     this.#bridge = undefined;
@@ -498,10 +525,11 @@ export class ContactCall {
   }
 
   #resume(): void {
-    if (this.#phase !== 'held' || !this.#far) return;
+    if (this.#phase !== 'held' || !this.#far || this.#consultation) return;
     this.#phase = 'connected';
     this.#player.stop();
     this.#bridge = this.#d.media.bridge(this.#leg.session, this.#far.leg.session);
+    if (this.#muted) this.#bridge.mute(this.#far.leg.session, true);
     this.#d.bus.publish('CallResumed', { tenantId: this.tenantId, callId: this.callId, agentId: this.agentId, at: at(this.#d.clock) });
   }
 
@@ -601,23 +629,12 @@ export class ContactCall {
       await this.#enterQueue(dest.queue, 0, [], undefined);
       return true;
     }
-    let targets: RingTarget[] = [];
-    let agentId: string | null = null;
-    if ('agent' in dest) {
-      agentId = dest.agent;
-      targets = await this.#targetsOf(await this.#d.phones.byUser(this.tenantId, dest.agent));
-    } else if ('extension' in dest) {
-      const phone = await this.#d.phones.byUsername(this.tenantId, dest.extension);
-      if (phone) { agentId = phone.userId; targets = await this.#targetsOf([phone]); }
-    } else {
-      const target = await trunkTarget(this.#d.trunks, this.tenantId, dest.number);
-      if (target) targets = [target];
-    }
+    const { targets, agentId } = await this.#targetsFor(dest);
     if (targets.length === 0) { failed?.(404); return false; }
     const wasIvr = this.#phase === 'ivr';
     if (wasIvr) void this.#player.play([{ kind: 'tone', spec: TONE_PLANS.us.ringback }], { loop: true });
     return new Promise((resolve) => {
-      this.#ring(targets, undefined, {
+      this.#ring(targets, undefined, [], {
         answered: (far) => {
           announce();
           if (previous?.agentId) void this.#d.routing.agentReleased(this.tenantId, this.callId, previous.agentId);
@@ -635,6 +652,256 @@ export class ContactCall {
     });
   }
 
+  /** The phones a destination rings, and the user (agent) it reaches, if any. */
+  async #targetsFor(dest: Exclude<Destination, { queue: string }>): Promise<{ targets: RingTarget[]; agentId: string | null }> {
+    if ('agent' in dest) return { targets: await this.#targetsOf(await agentPhones(this.#d, this.tenantId, dest.agent)), agentId: dest.agent };
+    if ('extension' in dest) {
+      const phone = await this.#d.phones.byUsername(this.tenantId, dest.extension);
+      return phone ? { targets: await this.#targetsOf([phone]), agentId: phone.userId } : { targets: [], agentId: null };
+    }
+    const target = await trunkTarget(this.#d.trunks, this.tenantId, dest.number);
+    return { targets: target ? [target] : [], agentId: null };
+  }
+
+  /** Rings a destination for a side conversation (consultation, conference, supervisor). */
+  async #ringSide(dest: Exclude<Destination, { queue: string }>, from: string, on: { answered(far: FarLeg): void; failed(status: number): void }): Promise<Ringing | undefined> {
+    const { targets, agentId } = await this.#targetsFor(dest);
+    if (targets.length === 0) { on.failed(404); return undefined; }
+    return ring(this.#d, targets, { from: `<sip:${from}@${this.realm}>`, realm: this.realm, codec: this.#leg.negotiated?.codec.name }, {
+      answered: (a) => {
+        if (this.hungUp) { void a.party.bye(); a.leg.close(); return; }
+        on.answered({ ...a, agentId });
+      },
+      failed: (status) => on.failed(status),
+    });
+  }
+
+  // ---- Agent controls: mute, keys, hang-up ------------------------------------------------------------
+
+  /** The customer stops hearing the agent (the recording still does). */
+  setMuted(muted: boolean): boolean {
+    if (!this.#far || (this.#phase !== 'connected' && this.#phase !== 'held')) return false;
+    this.#muted = muted;
+    this.#bridge?.mute(this.#far.leg.session, muted);
+    return true;
+  }
+
+  /** Keys sent to the customer's side (another company's IVR): RFC 4733 when negotiated, else tones. */
+  async sendDigits(digits: string): Promise<boolean> {
+    if (this.#phase !== 'connected' || !/^[0-9*#A-D]{1,32}$/.test(digits)) return false;
+    const session = this.#leg.session;
+    if (digits.split('').every((d) => session.sendDigit(d, 120))) return true;
+    const tones: PromptItem[] = digits.split('').flatMap((d) => [{ kind: 'samples' as const, samples: dtmfTone(d, 120) }, { kind: 'silence' as const, ms: 80 }]);
+    await this.#player.play(tones);
+    return true;
+  }
+
+  /** The agent ends the call from the desktop. */
+  async hangupByAgent(): Promise<boolean> {
+    if (this.hungUp || !this.#far) return false;
+    void this.#customer.bye();
+    this.#end('agent', 'desktop-hang-up');
+    return true;
+  }
+
+  // ---- Consultation (attended transfer) ----------------------------------------------------------------
+
+  /**
+   * The customer holds (music) while the agent talks to the target; `completeConsult` hands the
+   * customer over, `cancelConsult` takes the agent back to the customer. Resolves true once the
+   * target answered.
+   */
+  async consult(dest: Exclude<Destination, { queue: string }>): Promise<boolean> {
+    const agent = this.#far;
+    if (!agent || this.#consultation || this.#conference || (this.#phase !== 'connected' && this.#phase !== 'held')) return false;
+    this.#hold();
+    const consultation: Consultation = { far: undefined, ringing: undefined, bridge: undefined };
+    this.#consultation = consultation;
+    return new Promise((resolve) => {
+      void this.#ringSide(dest, 'consult', {
+        answered: (target) => {
+          if (this.#consultation !== consultation || this.#far !== agent) { void target.party.bye(); target.leg.close(); resolve(false); return; }
+          consultation.far = target;
+          consultation.bridge = this.#d.media.bridge(agent.leg.session, target.leg.session);
+          target.party.events = { ended: () => { if (this.#consultation === consultation) this.#dropConsult(); } };
+          resolve(true);
+        },
+        failed: () => { if (this.#consultation === consultation) this.#consultation = undefined; resolve(false); },
+      }).then((r) => { consultation.ringing = r; });
+    });
+  }
+
+  completeConsult(): boolean {
+    const agent = this.#far;
+    if (!agent || !this.#consultation?.far) return false;
+    this.#completeConsult(agent);
+    return true;
+  }
+
+  #completeConsult(agent: FarLeg): void {
+    const target = this.#consultation!.far!;
+    this.#consultation!.bridge?.close();
+    this.#consultation = undefined;
+    this.#d.bus.publish('CallTransferred', {
+      tenantId: this.tenantId, callId: this.callId, fromAgentId: agent.agentId, mode: 'attended', at: at(this.#d.clock),
+      target: target.agentId ? { kind: 'agent', id: target.agentId } : { kind: 'number', id: target.party.peer.address },
+    });
+    if (agent.agentId) void this.#d.routing.agentReleased(this.tenantId, this.callId, agent.agentId);
+    if (target.agentId) void this.#d.routing.assign(this.tenantId, this.callId, target.agentId);
+    void agent.party.bye();
+    this.#phase = 'connected';
+    this.#connect(target);
+  }
+
+  cancelConsult(): boolean {
+    if (!this.#consultation) return false;
+    const target = this.#consultation.far;
+    this.#consultation.ringing?.cancel();
+    if (target) void target.party.bye();
+    this.#dropConsult();
+    return true;
+  }
+
+  /** The consultation is over without a transfer: the agent is back with the customer. */
+  #dropConsult(): void {
+    const c = this.#consultation;
+    if (!c) return;
+    this.#consultation = undefined;
+    c.bridge?.close();
+    c.far?.leg.close();
+    this.#resume();
+  }
+
+  // ---- Conference ---------------------------------------------------------------------------------------
+
+  /** A third party joins: the three hear each other (the media engine's mixer). */
+  async conference(dest: Exclude<Destination, { queue: string }>): Promise<boolean> {
+    const agent = this.#far;
+    if (!agent || this.#phase !== 'connected' || this.#consultation || this.#conference) return false;
+    this.#stopMonitor();
+    const conf: Conference = { far: undefined, ringing: undefined, mixer: undefined };
+    this.#conference = conf;
+    return new Promise((resolve) => {
+      void this.#ringSide(dest, 'conference', {
+        answered: (third) => {
+          if (this.#conference !== conf || this.#far !== agent || this.#phase !== 'connected') { void third.party.bye(); third.leg.close(); resolve(false); return; }
+          this.#bridge?.close();
+          this.#bridge = undefined;
+          const mixer = this.#d.media.mixer();
+          for (const s of [this.#leg.session, agent.leg.session, third.leg.session]) mixer.add(s);
+          mixer.hearAll();
+          conf.far = third;
+          conf.mixer = mixer;
+          this.#phase = 'conference';
+          third.party.events = { ended: () => this.#thirdLeft(conf) };
+          this.#d.bus.publish('CallConferenced', {
+            tenantId: this.tenantId, callId: this.callId, agentId: agent.agentId, at: at(this.#d.clock),
+            target: third.agentId ? { kind: 'agent', id: third.agentId } : { kind: 'number', id: third.party.peer.address },
+          });
+          resolve(true);
+        },
+        failed: () => { if (this.#conference === conf) this.#conference = undefined; resolve(false); },
+      }).then((r) => { conf.ringing = r; });
+    });
+  }
+
+  /** The third party hung up (or was asked to leave): customer and agent carry on alone. */
+  #thirdLeft(conf: Conference): void {
+    if (this.#conference !== conf) return;
+    this.#conference = undefined;
+    conf.mixer?.close();
+    conf.far?.leg.close();
+    if (this.#phase === 'conference' && this.#far) {
+      this.#phase = 'connected';
+      this.#bridge = this.#d.media.bridge(this.#leg.session, this.#far.leg.session);
+    }
+  }
+
+  /** Ends the conference from the desktop: the third party is hung up. */
+  endConference(): boolean {
+    const conf = this.#conference;
+    if (!conf) return false;
+    conf.ringing?.cancel();
+    if (conf.far) void conf.far.party.bye();
+    this.#thirdLeft(conf);
+    return true;
+  }
+
+  /** The agent left the conference: the customer stays with the third party. */
+  #leaveConference(agent: FarLeg): void {
+    const conf = this.#conference!;
+    const third = conf.far!;
+    this.#conference = undefined;
+    conf.mixer?.close();
+    if (agent.agentId) void this.#d.routing.agentReleased(this.tenantId, this.callId, agent.agentId);
+    if (third.agentId) void this.#d.routing.assign(this.tenantId, this.callId, third.agentId);
+    this.#d.bus.publish('CallTransferred', {
+      tenantId: this.tenantId, callId: this.callId, fromAgentId: agent.agentId, mode: 'attended', at: at(this.#d.clock),
+      target: third.agentId ? { kind: 'agent', id: third.agentId } : { kind: 'number', id: third.party.peer.address },
+    });
+    this.#phase = 'connected';
+    this.#connect(third);
+  }
+
+  // ---- Supervisor monitoring ----------------------------------------------------------------------------
+
+  /**
+   * A supervisor's phones ring; once answered they listen (hear both, heard by none), whisper
+   * (the agent hears them, the customer does not) or barge in (all three hear each other).
+   */
+  async monitor(supervisorId: string, mode: MonitorMode): Promise<boolean> {
+    const agent = this.#far;
+    if (!agent || this.#phase !== 'connected' || this.#monitor || this.#conference || this.#consultation) return false;
+    const mon: Monitoring = { supervisorId, mode, far: undefined, ringing: undefined, mixer: undefined };
+    this.#monitor = mon;
+    return new Promise((resolve) => {
+      void this.#ringSide({ agent: supervisorId }, 'monitor', {
+        answered: (sup) => {
+          if (this.#monitor !== mon || this.#far !== agent || this.#phase !== 'connected') { void sup.party.bye(); sup.leg.close(); resolve(false); return; }
+          this.#bridge?.close();
+          this.#bridge = undefined;
+          const mixer = this.#d.media.mixer();
+          mixer.monitor({ caller: this.#leg.session, agent: agent.leg.session, supervisor: sup.leg.session }, mon.mode);
+          mon.far = sup;
+          mon.mixer = mixer;
+          sup.party.events = { ended: () => { if (this.#monitor === mon) this.#stopMonitor(); } };
+          this.#d.bus.publish('CallMonitored', { tenantId: this.tenantId, callId: this.callId, supervisorId, agentId: agent.agentId, mode: mon.mode, at: at(this.#d.clock) });
+          resolve(true);
+        },
+        failed: () => { if (this.#monitor === mon) this.#monitor = undefined; resolve(false); },
+      }).then((r) => { mon.ringing = r; });
+    });
+  }
+
+  setMonitorMode(mode: MonitorMode): boolean {
+    const mon = this.#monitor;
+    if (!mon?.mixer || !mon.far || !this.#far) return false;
+    mon.mode = mode;
+    mon.mixer.monitor({ caller: this.#leg.session, agent: this.#far.leg.session, supervisor: mon.far.leg.session }, mode);
+    this.#d.bus.publish('CallMonitored', { tenantId: this.tenantId, callId: this.callId, supervisorId: mon.supervisorId, agentId: this.#far.agentId, mode, at: at(this.#d.clock) });
+    return true;
+  }
+
+  /** The supervisor leaves (hang-up or the desktop): customer and agent are bridged again. */
+  stopMonitor(): boolean {
+    if (!this.#monitor) return false;
+    this.#stopMonitor();
+    return true;
+  }
+
+  #stopMonitor(): void {
+    const mon = this.#monitor;
+    if (!mon) return;
+    this.#monitor = undefined;
+    mon.ringing?.cancel();
+    mon.mixer?.close();
+    if (mon.far) { void mon.far.party.bye(); mon.far.leg.close(); }
+    if (mon.mixer && this.#phase === 'connected' && this.#far) {
+      this.#bridge = this.#d.media.bridge(this.#leg.session, this.#far.leg.session);
+      if (this.#muted) this.#bridge.mute(this.#far.leg.session, true);
+    }
+  }
+
   // ---- The end -----------------------------------------------------------------------------------------
 
   /** Ends the call once: stops music and ringing, leaves the queue, releases the agent, records why. */
@@ -647,6 +914,16 @@ export class ContactCall {
     this.#digitWaiter?.();
     this.#cancelRinging();
     this.#bridge?.close();
+    this.#stopMonitor();
+    for (const side of [this.#consultation, this.#conference]) {
+      if (!side) continue;
+      side.ringing?.cancel();
+      if (side.far) { void side.far.party.bye(); side.far.leg.close(); }
+    }
+    this.#consultation?.bridge?.close();
+    this.#conference?.mixer?.close();
+    this.#consultation = undefined;
+    this.#conference = undefined;
     const far = this.#far;
     if (far) void far.party.bye();
     if (phase === 'queued' && !far) void this.#d.routing.abandon(this.tenantId, this.callId);
@@ -693,4 +970,17 @@ export async function trunkTarget(trunks: Trunks, tenantId: string, number: stri
     fromUser: trunk.callerId ?? undefined,
     credentials: trunk.username && password ? { username: trunk.username, password, realm: trunk.realm } : undefined,
   };
+}
+
+/** The phones that ring for an agent: their chosen station, else every phone of theirs. */
+export async function agentPhones(d: { phones: PhoneStore; stations?: AgentStations | undefined }, tenantId: string, agentId: string): Promise<Phone[]> {
+  const station = await d.stations?.stationOf(tenantId, agentId);
+  const phone = station ? await d.phones.byUsername(tenantId, station.username) : undefined;
+  return phone ? [phone] : d.phones.byUser(tenantId, agentId);
+}
+
+/** Headers asking the agent's phone to answer by itself, when the agent chose auto-answer. */
+export async function autoAnswerHeaders(d: { stations?: AgentStations | undefined }, tenantId: string, realm: string, agentId: string): Promise<HeaderField[]> {
+  if (!(await d.stations?.autoAnswer(tenantId, agentId))) return [];
+  return [field('Call-Info', `<sip:${realm}>;answer-after=0`), field('Alert-Info', `<sip:${realm}>;info=alert-autoanswer;delay=0`)];
 }

@@ -6,10 +6,10 @@
 import type { Clock, EventPublisher, Logger } from '../kernel/index.ts';
 import { holdMusic, TONE_PLANS, type MediaEngine, type PromptItem } from '../media/index.ts';
 import type { InviteServerSession, Registrar, UserAgent } from '../sip/index.ts';
-import { ContactCall, registeredTargets, rejection, trunkTarget } from './contact-call.ts';
+import { agentPhones, autoAnswerHeaders, ContactCall, registeredTargets, rejection, trunkTarget } from './contact-call.ts';
 import { DomainError, newId } from '../kernel/index.ts';
 import { ring, type Answered, type Ringing } from './ring.ts';
-import type { ContactRouting, VoiceChannel, VoiceOffer } from './contact-routing.ts';
+import type { AgentStations, ContactRouting, VoiceChannel, VoiceOffer } from './contact-routing.ts';
 import { MediaLeg } from './media-leg.ts';
 import type { DialledNumber, Numbers } from './numbers.sql.ts';
 import type { PhoneStore } from './phone-store.ts';
@@ -38,6 +38,8 @@ export interface ContactCallsDeps {
   record: boolean;
   /** The digest realm (slug) of a workspace. */
   realmOf(tenantId: string): Promise<string>;
+  /** The agent desktop's station and auto-answer settings (absent: ring every phone of the agent). */
+  stations?: (() => AgentStations | undefined) | undefined;
 }
 
 export class ContactCalls implements VoiceChannel {
@@ -58,6 +60,11 @@ export class ContactCalls implements VoiceChannel {
   call(tenantId: string, callId: string): ContactCall | undefined {
     const c = this.#calls.get(callId);
     return c && c.tenantId === tenantId ? c : undefined;
+  }
+
+  /** The live calls an agent is on (normally one). */
+  callsOfAgent(tenantId: string, agentId: string): ContactCall[] {
+    return [...this.#calls.values()].filter((c) => c.tenantId === tenantId && c.agentId === agentId);
   }
 
   /** Answers a call to a workspace's number and runs its flow. */
@@ -102,7 +109,7 @@ export class ContactCalls implements VoiceChannel {
   #callDeps() {
     return {
       ua: this.#d.ua, media: this.#d.media, registrar: this.#d.registrar, phones: this.#d.phones, trunks: this.#d.trunks,
-      routing: this.#d.routing(), bus: this.#d.bus, clock: this.#d.clock, log: this.#d.log, record: this.#d.record, prompts: this.#d.prompts,
+      routing: this.#d.routing(), bus: this.#d.bus, clock: this.#d.clock, log: this.#d.log, record: this.#d.record, prompts: this.#d.prompts, stations: this.#d.stations?.(),
       forget: (c: ContactCall) => {
         this.#calls.delete(c.callId);
         for (const [offerId, owner] of this.#offers) if (owner === c) this.#offers.delete(offerId);
@@ -180,10 +187,12 @@ export class ContactCalls implements VoiceChannel {
     agentAnswered(): void; agentFailed(status: number): void; released(): void;
   }): Promise<Ringing | undefined> {
     const realm = await this.#realm(tenantId);
-    const targets = await registeredTargets(this.#d, tenantId, realm, await this.#d.phones.byUser(tenantId, agentId));
+    const stations = { phones: this.#d.phones, stations: this.#d.stations?.() };
+    const targets = await registeredTargets(this.#d, tenantId, realm, await agentPhones(stations, tenantId, agentId));
     if (targets.length === 0) { on.agentFailed(480); return undefined; }
     const shown = /^\+?[0-9]{3,20}$/.test(number) ? number : 'unknown';
-    return ring(this.#d, targets, { from: `"Callback" <sip:${shown}@${realm}>`, realm }, {
+    const headers = await autoAnswerHeaders(stations, tenantId, realm, agentId);
+    return ring(this.#d, targets, { from: `"Callback" <sip:${shown}@${realm}>`, realm, headers }, {
       failed: (status) => on.agentFailed(status),
       answered: (agent) => {
         on.agentAnswered();

@@ -55,3 +55,11 @@ export interface VoiceChannel {
   /** After a restart: whether the contact still has a live call (callbacks need none). */
   alive(tenantId: string, contactId: string, kind: 'contact' | 'callback'): boolean;
 }
+
+/** Which of an agent's phones to ring, and whether it should answer by itself (the agent desktop's settings). */
+export interface AgentStations {
+  /** The phone (its user name) the agent chose to work on; undefined: every phone of theirs rings. */
+  stationOf(tenantId: string, agentId: string): Promise<{ username: string } | undefined>;
+  /** Ask the phone to answer at once (Call-Info answer-after=0, and Alert-Info for phones that read that). */
+  autoAnswer(tenantId: string, agentId: string): Promise<boolean>;
+}

@@ -11,5 +11,5 @@ export { announce, type AnnouncementOutcome, type AnnouncementDeps } from './ann
 export { Numbers, NUMBER_PATTERN, type DialledNumber, type UnknownNumberTreatment } from './numbers.sql.ts';
 export { ContactCalls, type ContactCallsDeps, type FlowRunner } from './contact-calls.ts';
 export { ContactCall, type CallPrompt, type CallLanguage, type Destination } from './contact-call.ts';
-export type { ContactRouting, VoiceContact, VoiceChannel, VoiceOffer, SkillRequirement } from './contact-routing.ts';
+export type { AgentStations, ContactRouting, VoiceContact, VoiceChannel, VoiceOffer, SkillRequirement } from './contact-routing.ts';
 export type { CallEndedBy, CallTarget } from './voice-events.ts';

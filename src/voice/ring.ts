@@ -5,7 +5,7 @@
 // a timeout). A cancel stops them all.
 import type { Logger } from '../kernel/index.ts';
 import type { MediaEngine } from '../media/index.ts';
-import type { AudioCodec, ClientCredentials, Endpoint, InviteClientSession, UserAgent } from '../sip/index.ts';
+import type { AudioCodec, ClientCredentials, Endpoint, HeaderField, InviteClientSession, UserAgent } from '../sip/index.ts';
 import { MediaLeg } from './media-leg.ts';
 
 export interface RingTarget {
@@ -44,7 +44,7 @@ const RANK = [603, 486, 600, 403, 404, 480, 408, 503];
 export function ring(
   d: RingDeps,
   targets: RingTarget[],
-  call: { from: string; realm: string; codec?: AudioCodec | undefined },
+  call: { from: string; realm: string; codec?: AudioCodec | undefined; headers?: HeaderField[] | undefined },
   on: { answered(a: Answered): void; failed(status: number): void },
 ): Ringing {
   const forks: { session: InviteClientSession; leg: MediaLeg }[] = [];
@@ -79,7 +79,7 @@ export function ring(
       }
       if (settled) { leg.close(); return; }
       const session = d.ua().call({
-        requestUri: t.contact, destination: t.source, sdp: leg.offer(call.codec), credentials: t.credentials,
+        requestUri: t.contact, destination: t.source, sdp: leg.offer(call.codec), credentials: t.credentials, headers: call.headers,
         from: t.fromUser ? `<sip:${t.fromUser}@${t.toHost ?? call.realm}>` : call.from, to: `<sip:${t.username}@${t.toHost ?? call.realm}>`,
       });
       forks.push({ session, leg });

@@ -20,6 +20,10 @@ export type VoiceEvents = {
   CallResumed: { tenantId: string; callId: string; agentId: string | null; at: string };
   /** The customer was sent on by the agent (`fromAgentId`) or the IVR. */
   CallTransferred: { tenantId: string; callId: string; fromAgentId: string | null; target: CallTarget; mode: 'blind' | 'attended'; at: string };
+  /** A third party joined the customer and the agent (a three-way conference). */
+  CallConferenced: { tenantId: string; callId: string; agentId: string | null; target: CallTarget; at: string };
+  /** A supervisor is listening, whispering to the agent, or barged in (each change of mode again). */
+  CallMonitored: { tenantId: string; callId: string; supervisorId: string; agentId: string | null; mode: 'listen' | 'whisper' | 'barge'; at: string };
   /** The customer's leg ended. */
   CallEnded: { tenantId: string; callId: string; endedBy: CallEndedBy; reason: string; at: string };
   /** A caller left a voicemail (a recording in the store). */

@@ -17,7 +17,11 @@ for (const dialect of testStorageTargets()) {
     let foreignToken: string;
     let foreignPhone: string;
     let foreignTrunk: string;
-    let foreign: Record<'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction', string>;
+    let foreign: Record<'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction' | 'recording', string>;
+    let foreignTicket: string;
+    let foreignTicketType: string;
+    let foreignWebhook: string;
+    let foreignDelivery: string;
     let cookie: string;
     const snapshot = async () => JSON.stringify([
       await t.app.directory.listUsers(t.tenants.other),
@@ -33,6 +37,14 @@ for (const dialect of testStorageTargets()) {
       await t.app.numbers.list(t.tenants.other),
       await t.app.prompts.list(t.tenants.other),
       await t.app.interactions.store.get(t.tenants.other, foreign.interaction),
+      await t.app.tickets.get(t.tenants.other, foreignTicket),
+      await t.app.tickets.history(t.tenants.other, foreignTicket),
+      await t.app.tickets.comments(t.tenants.other, foreignTicket),
+      await t.app.tickets.types(t.tenants.other),
+      await t.app.tickets.policies(t.tenants.other, foreignTicketType),
+      await t.app.webhooks.list(t.tenants.other),
+      await t.app.webhooks.deliveries(t.tenants.other, foreignWebhook, {}),
+      await t.app.customerLookup.config(t.tenants.other),
     ]);
 
     before(async () => {
@@ -55,19 +67,32 @@ for (const dialect of testStorageTargets()) {
         number: (await t.app.numbers.create(o, { number: '+886255550000' })).id,
         prompt: (await t.app.prompts.upload(o, 'their prompt', encodeWav(tone, 8000, 1))).id,
         interaction: 'their-interaction',
+        recording: 'their-recording',
       };
+      const theirRecording = await t.app.media!.recordings.create(o, foreign.recording);
+      const theirWav = encodeWav(tone, 8000, 1);
+      await theirRecording.append(theirWav.subarray(44));
+      await theirRecording.finish(theirWav.subarray(0, 44));
       await t.app.interactions.store.create(o, {
         id: foreign.interaction, channel: 'voice', direction: 'inbound', customer_address: '+886223456789', customer_id: null, dialled: '+886255550000', flow_id: null,
         language: null, queue_id: null, agent_id: null, arrived_at: '2026-11-22T01:00:00.000Z', ivr_entered_at: null, ivr_left_at: null, queued_at: null,
         first_offered_at: null, answered_at: null, ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: null,
         recording_id: null, ivr_path: null, updated_at: '2026-11-22T01:00:00.000Z',
       });
+      foreignTicketType = (await t.app.tickets.types(o))[0]!.id;
+      foreignTicket = (await t.app.tickets.create(o, { type: foreignTicketType, subject: 'Their ticket', watcherIds: [foreignUser] })).id;
+      await t.app.tickets.comment(o, foreignTicket, { body: 'their comment' }, { userId: foreignUser, name: 'o-agent', ip: null });
+      foreignWebhook = (await t.app.webhooks.create(o, { url: 'http://127.0.0.1:9/their-hook', events: ['CustomersMerged'], allowPrivateNetwork: true })).id;
+      foreignDelivery = (await t.app.webhooks.ping(o, foreignWebhook)).id;
+      await t.app.webhooks.settled();
+      await t.app.webhooks.update(o, foreignWebhook, { active: false });
+      await t.app.customerLookup.configure(o, { urlTemplate: 'https://crm.their.example/customers?phone={{phone}}', headers: { 'X-Api-Key': 'their key' } });
       cookie = await login(t, 'demo', 'admin');
     });
     after(async () => { await t.close(); });
 
     // Every route with an :id, called by the demo admin (who holds every permission) with the other tenant's ids.
-    type Kind = 'user' | 'team' | 'token' | 'phone' | 'trunk' | 'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction';
+    type Kind = 'user' | 'team' | 'token' | 'phone' | 'trunk' | 'calendar' | 'customer' | 'flow' | 'queue' | 'number' | 'prompt' | 'interaction' | 'recording' | 'ticket' | 'ticketType' | 'webhook' | 'webhookDelivery';
     const week = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
     const ID_ROUTES: Record<string, { kind: Kind; payload?: object }> = {
       'GET /api/users/:id': { kind: 'user' },
@@ -102,15 +127,55 @@ for (const dialect of testStorageTargets()) {
       'POST /api/flows/:id/publish': { kind: 'flow', payload: {} },
       'DELETE /api/flows/:id': { kind: 'flow' },
       'DELETE /api/prompts/:id': { kind: 'prompt' },
+      'GET /api/prompts/:id/audio': { kind: 'prompt' },
       'GET /api/queues/:id': { kind: 'queue' },
       'PATCH /api/queues/:id': { kind: 'queue', payload: { name: 'hijacked' } },
       'DELETE /api/queues/:id': { kind: 'queue' },
       'PUT /api/agents/:id/state': { kind: 'user', payload: { state: 'Available' } },
       'PUT /api/agents/:id/profile': { kind: 'user', payload: { skills: { hijacked: 5 } } },
       'GET /api/interactions/:id': { kind: 'interaction' },
+      'GET /api/tickets/types/:id': { kind: 'ticketType' },
+      'PUT /api/tickets/types/:id': { kind: 'ticketType', payload: { key: 'hijacked', name: 'hijacked', workflow: { initial: 'a', statuses: [{ key: 'a', name: 'A', category: 'open' }], transitions: [] } } },
+      'DELETE /api/tickets/types/:id': { kind: 'ticketType' },
+      'GET /api/tickets/types/:id/sla-policies': { kind: 'ticketType' },
+      'PUT /api/tickets/types/:id/sla-policies': { kind: 'ticketType', payload: { items: [{ priority: 'normal', calendarId: null, firstResponseMinutes: 1, resolutionMinutes: null, warnAtPercent: null }] } },
+      'GET /api/tickets/:id': { kind: 'ticket' },
+      'PATCH /api/tickets/:id': { kind: 'ticket', payload: { subject: 'hijacked' } },
+      'GET /api/tickets/:id/comments': { kind: 'ticket' },
+      'POST /api/tickets/:id/comments': { kind: 'ticket', payload: { body: 'hijacked' } },
+      'GET /api/tickets/:id/attachments': { kind: 'ticket' },
+      'POST /api/tickets/:id/attachments': { kind: 'ticket', payload: { hijacked: true } },
+      'GET /api/tickets/:id/attachments/:attachmentId': { kind: 'ticket' },
+      'PUT /api/tickets/:id/watchers/:userId': { kind: 'ticket' },
+      'DELETE /api/tickets/:id/watchers/:userId': { kind: 'ticket' },
+      'GET /api/tickets/:id/history': { kind: 'ticket' },
       'POST /api/calls/:id/hold': { kind: 'interaction', payload: { held: true } },
       'POST /api/calls/:id/recording': { kind: 'interaction', payload: { paused: true } },
       'POST /api/calls/:id/transfer': { kind: 'interaction', payload: { target: { number: '+8613800138000' } } },
+      'GET /api/wallboard/queues/:id': { kind: 'queue' },
+      'POST /api/interactions/:id/survey': { kind: 'interaction', payload: { score: 5 } },
+      'PATCH /api/desktop/interactions/:id': { kind: 'interaction', payload: { notes: 'hijacked' } },
+      'GET /api/desktop/interactions/:id/recording': { kind: 'interaction' },
+      'GET /api/recordings/:id/audio': { kind: 'recording' },
+      'POST /api/calls/:id/mute': { kind: 'interaction', payload: { muted: true } },
+      'POST /api/calls/:id/dtmf': { kind: 'interaction', payload: { digits: '1' } },
+      'POST /api/calls/:id/hangup': { kind: 'interaction' },
+      'POST /api/calls/:id/consult': { kind: 'interaction', payload: { target: { extension: '1002' } } },
+      'POST /api/calls/:id/consult/complete': { kind: 'interaction' },
+      'POST /api/calls/:id/consult/cancel': { kind: 'interaction' },
+      'POST /api/calls/:id/conference': { kind: 'interaction', payload: { target: { extension: '1002' } } },
+      'DELETE /api/calls/:id/conference': { kind: 'interaction' },
+      'POST /api/calls/:id/monitor': { kind: 'interaction', payload: { mode: 'listen' } },
+      'PUT /api/calls/:id/monitor': { kind: 'interaction', payload: { mode: 'barge' } },
+      'DELETE /api/calls/:id/monitor': { kind: 'interaction' },
+      'GET /api/webhooks/:id': { kind: 'webhook' },
+      'PATCH /api/webhooks/:id': { kind: 'webhook', payload: { url: 'https://hijack.example.com/', active: true } },
+      'DELETE /api/webhooks/:id': { kind: 'webhook' },
+      'POST /api/webhooks/:id/secret': { kind: 'webhook' },
+      'POST /api/webhooks/:id/ping': { kind: 'webhook' },
+      'GET /api/webhooks/:id/deliveries': { kind: 'webhook' },
+      'GET /api/webhooks/deliveries/:id': { kind: 'webhookDelivery' },
+      'POST /api/webhooks/deliveries/:id/redeliver': { kind: 'webhookDelivery' },
     };
 
     test('the table covers every route that takes an id', () => {
@@ -121,9 +186,9 @@ for (const dialect of testStorageTargets()) {
     for (const [key, c] of Object.entries(ID_ROUTES)) {
       test(`${key} with a foreign id answers exactly like a missing id, and changes nothing`, async () => {
         const [method, path] = key.split(' ') as [string, string];
-        const theirs = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone, trunk: foreignTrunk, ...foreign }[c.kind];
+        const theirs = { user: foreignUser, team: foreignTeam, token: foreignToken, phone: foreignPhone, trunk: foreignTrunk, ticket: foreignTicket, ticketType: foreignTicketType, webhook: foreignWebhook, webhookDelivery: foreignDelivery, ...foreign }[c.kind];
         const before = await snapshot();
-        const url = (id: string) => path.replace(':id', id).replace(':version', '1').replace(':identityId', NEVER);
+        const url = (id: string) => path.replace(':id', id).replace(':version', '1').replace(':identityId', NEVER).replace(':attachmentId', NEVER).replace(':userId', NEVER);
         const call = (id: string) => t.app.http.inject({ method: method as 'GET', url: url(id), headers: { cookie }, ...(c.payload ? { payload: c.payload } : {}) });
         const foreignRes = await call(theirs);
         const missingRes = await call(NEVER);

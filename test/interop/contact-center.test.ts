@@ -14,7 +14,7 @@ import { aorOf } from '../../src/sip/index.ts';
 import { Baresip, baresipAvailable } from '../support/baresip.ts';
 import { sippAvailable, startSipp } from '../support/sipp.ts';
 import { containment, rmsDb, speechWav, wavChannels } from '../support/audio.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { login, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const PASSWORD = 'Contact-Center-Interop';
 const espeakAvailable = spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -26,6 +26,7 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
   let caller: Baresip;
   let agent1: Baresip;
   let agent2: Baresip;
+  let supervisorPhone: Baresip;
   let registrar: string;
   let dir: string;
   let agentIds: { agent1: string; agent2: string; agent3: string };
@@ -71,6 +72,7 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     speechWav('Hello, I am calling about my order. It has not arrived yet, could you check it for me please?', 'en-us', speech('caller'));
     speechWav('Thank you for calling support, my name is Wang. How can I help you today?', 'en-us', speech('agent1'));
     speechWav('Hello, this is Chen from the second line. I can see your order here.', 'en-gb', speech('agent2'));
+    speechWav('Supervisor here, I am listening to this call for quality purposes.', 'en-us+f3', speech('supervisor'));
     t = await startTestApp('sqlite', {}, { realClock: true });
     await t.app.listen();
     const udp = t.app.sip!.stack.local('udp');
@@ -88,12 +90,17 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     caller = await Baresip.start({ user: '1000', password: `${PASSWORD}-1000`, registrar, rtpBase: 33000, source: speech('caller'), record: true });
     agent1 = await Baresip.start({ user: '1001', password: `${PASSWORD}-1001`, registrar, rtpBase: 33040, source: speech('agent1'), record: true });
     agent2 = await Baresip.start({ user: '1002', password: `${PASSWORD}-1002`, registrar, rtpBase: 33080, source: speech('agent2'), record: true });
-    await Promise.all([caller.waitFor('REGISTER_OK'), agent1.waitFor('REGISTER_OK'), agent2.waitFor('REGISTER_OK')]);
+    // The supervisor's own desk phone (1000 is the caller's here).
+    const supervisor = users.find((u) => u.username === 'supervisor')!;
+    await t.app.phones.create(t.tenants.demo, { username: '1004', displayName: 'Supervisor desk', password: `${PASSWORD}-1004`, userId: supervisor.id });
+    supervisorPhone = await Baresip.start({ user: '1004', password: `${PASSWORD}-1004`, registrar, rtpBase: 33120, source: speech('supervisor'), record: true });
+    await Promise.all([caller.waitFor('REGISTER_OK'), agent1.waitFor('REGISTER_OK'), agent2.waitFor('REGISTER_OK'), supervisorPhone.waitFor('REGISTER_OK')]);
   });
   after(async () => {
     await caller?.stop();
     await agent1?.stop();
     await agent2?.stop();
+    await supervisorPhone?.stop();
     await t?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -252,9 +259,8 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
       const read = await t.app.media!.recordings.read(t.tenants.demo, vm.recordingId);
       assert.ok(read.ok);
       const left = wavChannels(read.bytes).channels[0]!;
-      const src = wavChannels(speech('caller')).channels[0]!;
-      const found = containment(left, src, { refStart: Math.floor(left.length / 2), maxLag: src.length - 8000 });
-      assert.ok(found.corr > 0.9, `the message holds the caller's speech (corr ${found.corr.toFixed(3)})`);
+      const found = heardFromSomewhere(left, 'caller', 0.2, 0.8);
+      assert.ok(found > 0.8, `the message holds the caller's speech (corr ${found.toFixed(3)})`);
       const rec = await record(callId);
       assert.equal(rec.outcome, 'voicemail');
       assert.ok(rec.segments.some((s) => s.kind === 'queue' && s.outcome === 'overflow:voicemail'));
@@ -301,6 +307,176 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     } finally {
       await t.app.trunks.remove(t.tenants.demo, trunk.id);
       carrier.kill();
+    }
+  });
+
+  /** A call answered by agent 1; resolves with its id and the agent's cookie for the API. */
+  const callAnsweredByAgent1 = async () => {
+    await resetAgents();
+    const connected = nextEvent('CallConnected', (e) => e.agentId === agentIds.agent1, 40_000);
+    await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent1, 'Available');
+    const callId = await callSupport();
+    await connected;
+    await agent1.waitFor('CALL_ESTABLISHED', 10_000, agent1.events.length - 1);
+    return { callId, cookie: await login(t, 'demo', 'agent1') };
+  };
+  const post = (cookie: string, url: string, payload?: object) => t.app.http.inject({ method: 'POST', url, headers: { cookie }, ...(payload ? { payload } : {}) });
+  const lastHeard = (phone: Baresip) => wavChannels(phone.recordings().received.at(-1)!).channels[0]!;
+  /** Whether a second from the middle of `heard` is in `source` (the speech a phone played). */
+  const heardFrom = (heard: Int16Array, name: string, at = 0.5) => {
+    const src = wavChannels(speech(name)).channels[0]!;
+    return containment(heard, src, { refStart: Math.floor(heard.length * at), maxLag: src.length - 8000 }).corr;
+  };
+  /** The best match over several seconds spread across what was heard (speech has pauses; a mix hides one voice now and then). */
+  const heardFromSomewhere = (heard: Int16Array, name: string, from = 0.1, to = 0.9) =>
+    Math.max(...[0, 0.25, 0.5, 0.75, 1].map((f) => heardFrom(heard, name, from + (to - from) * f)));
+
+  test('consultation (attended transfer): the caller holds with music while agent 1 talks to agent 2, then is handed over', async () => {
+    const { callId, cookie } = await callAnsweredByAgent1();
+    await sleep(2000);
+    const since2 = agent2.events.length;
+    const consulted = await post(cookie, `/api/calls/${callId}/consult`, { target: { extension: '1002' } });
+    assert.deepEqual(consulted.json(), { ok: true }, consulted.body);
+    await agent2.waitFor('CALL_ESTABLISHED', 10_000, since2);
+    await sleep(4000);
+    const transferred = nextEvent('CallTransferred', (e) => e.callId === callId);
+    const since1 = agent1.events.length;
+    assert.deepEqual((await post(cookie, `/api/calls/${callId}/consult/complete`)).json(), { ok: true });
+    const tr = await transferred;
+    assert.equal(tr.mode, 'attended');
+    assert.deepEqual(tr.target, { kind: 'agent', id: agentIds.agent2 });
+    await agent1.waitFor('CALL_CLOSED', 10_000, since1);
+    await sleep(4000);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+    caller.command('hangup');
+    await closed;
+    const rec = await record(callId);
+    assert.equal(rec.agentId, agentIds.agent2);
+    assert.equal(rec.transfers, 1);
+    assert.equal(rec.segments.find((x) => x.kind === 'transfer')?.data?.['mode'], 'attended');
+    await sleep(500);
+    // Agent 2 heard agent 1 during the consultation, then the caller; the caller heard agent 2 at the end.
+    const a2 = lastHeard(agent2);
+    assert.ok(heardFromSomewhere(a2, 'agent1', 0.05, 0.3) > 0.9, 'agent 2 heard agent 1 while consulting');
+    assert.ok(heardFromSomewhere(a2, 'caller', 0.7, 0.95) > 0.9, 'agent 2 heard the caller after the hand-over');
+    assert.ok(heardFromSomewhere(lastHeard(caller), 'agent2', 0.8, 0.95) > 0.9, 'the caller heard agent 2');
+  });
+
+  test('three-way conference: agent 2 joins and the three hear each other; when they hang up, caller and agent 1 carry on', async () => {
+    const { callId, cookie } = await callAnsweredByAgent1();
+    const since2 = agent2.events.length;
+    const conferenced = nextEvent('CallConferenced', (e) => e.callId === callId);
+    assert.deepEqual((await post(cookie, `/api/calls/${callId}/conference`, { target: { extension: '1002' } })).json(), { ok: true });
+    await conferenced;
+    await agent2.waitFor('CALL_ESTABLISHED', 10_000, since2);
+    await sleep(6000);
+    agent2.command('hangup');
+    await agent2.waitFor('CALL_CLOSED', 10_000, since2);
+    await sleep(3000);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+    caller.command('hangup');
+    await closed;
+    await sleep(500);
+    const a2 = lastHeard(agent2);
+    assert.ok(heardFromSomewhere(a2, 'caller') > 0.5, 'agent 2 heard the caller (mixed with agent 1)');
+    assert.ok(heardFromSomewhere(a2, 'agent1') > 0.5, 'agent 2 heard agent 1 (mixed with the caller)');
+    const c = lastHeard(caller);
+    assert.ok(heardFromSomewhere(c, 'agent1', 0.88, 0.97) > 0.9, 'after agent 2 left, the caller hears agent 1 alone again');
+    assert.equal((await record(callId)).agentId, agentIds.agent1);
+  });
+
+  test('a supervisor listens (heard by nobody), then whispers to the agent only; keys from the desktop reach the caller', async () => {
+    const { callId, cookie } = await callAnsweredByAgent1();
+    const supCookie = await login(t, 'demo', 'supervisor');
+    const since = supervisorPhone.events.length;
+    const sinceCaller = caller.events.length;
+    assert.deepEqual((await post(supCookie, `/api/calls/${callId}/monitor`, { mode: 'listen' })).json(), { ok: true });
+    await supervisorPhone.waitFor('CALL_ESTABLISHED', 10_000, since);
+    await sleep(5000);
+    const whisper = await t.app.http.inject({ method: 'PUT', url: `/api/calls/${callId}/monitor`, headers: { cookie: supCookie }, payload: { mode: 'whisper' } });
+    assert.deepEqual(whisper.json(), { ok: true });
+    await sleep(5000);
+    assert.deepEqual((await t.app.http.inject({ method: 'DELETE', url: `/api/calls/${callId}/monitor`, headers: { cookie: supCookie } })).json(), { ok: true });
+    await supervisorPhone.waitFor('CALL_CLOSED', 10_000, since);
+    // Keys to the caller's side arrive as RFC 4733 events at the caller's phone.
+    assert.deepEqual((await post(cookie, `/api/calls/${callId}/dtmf`, { digits: '42' })).json(), { ok: true });
+    await sleep(1500);
+    const keys = caller.events.slice(sinceCaller).filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param).join('');
+    assert.equal(keys, '42');
+    const audit = await t.app.audit.list(t.tenants.demo, { limit: 20 });
+    assert.deepEqual(audit.filter((e) => e.action === 'call.monitored').map((e) => e.details['mode']).reverse(), ['listen', 'whisper']);
+    const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+    caller.command('hangup');
+    await closed;
+    await sleep(500);
+    const sup = lastHeard(supervisorPhone);
+    const supHeard = [heardFromSomewhere(sup, 'caller', 0.1, 0.45), heardFromSomewhere(sup, 'agent1', 0.1, 0.45)];
+    assert.ok(supHeard.every((c) => c > 0.5), `the supervisor heard both sides (corr ${supHeard.map((c) => c.toFixed(3)).join(', ')})`);
+    const c = lastHeard(caller);
+    const supSrc = wavChannels(speech('supervisor')).channels[0]!;
+    assert.ok(containment(supSrc, c, { refStart: 4000, maxLag: c.length - 8000 }).corr < 0.5, 'the caller never heard the supervisor');
+    const a1 = lastHeard(agent1);
+    assert.ok(containment(supSrc.subarray(0, 40000), a1, { refStart: 4000, maxLag: a1.length - 8000 }).corr > 0.5, 'the agent heard the whisper');
+  });
+
+  test('click-to-dial: the agent\'s phone rings first, then the customer is called through the trunk; hold from the desktop plays music', async () => {
+    await resetAgents();
+    const carrier = await startSipp({ scenario: 'uas-answer-expect-bye.xml', timeoutS: 60 });
+    const trunk = await t.app.trunks.create(t.tenants.demo, { name: 'dial-out carrier', host: '127.0.0.1', port: carrier.port, callerId: '+862150000000' });
+    try {
+      const cookie = await login(t, 'demo', 'agent1');
+      const since = agent1.events.length;
+      const dialled = await post(cookie, '/api/calls', { number: '+8613900001111' });
+      assert.equal(dialled.statusCode, 201, dialled.body);
+      const callId = dialled.json().callId as string;
+      await nextEvent('CallConnected', (e) => e.callId === callId, 20_000);
+      await agent1.waitFor('CALL_ESTABLISHED', 10_000, since);
+      const mine = (await t.app.http.inject({ method: 'GET', url: '/api/agents/me/calls', headers: { cookie } })).json().items;
+      assert.deepEqual(mine.map((c: { callId: string; phase: string }) => [c.callId, c.phase]), [[callId, 'connected']]);
+      const held = nextEvent('CallHeld', (e) => e.callId === callId);
+      assert.deepEqual((await post(cookie, `/api/calls/${callId}/hold`, { held: true })).json(), { ok: true });
+      await held;
+      await sleep(2000);
+      assert.deepEqual((await post(cookie, `/api/calls/${callId}/hold`, { held: false })).json(), { ok: true });
+      const closed = nextEvent('InteractionClosed', (e) => e.interactionId === callId);
+      assert.deepEqual((await post(cookie, `/api/calls/${callId}/hangup`)).json(), { ok: true });
+      await closed;
+      const run = await carrier.done;
+      assert.equal(run.code, 0, `${run.errors}\n${run.messages.slice(-2000)}`);
+      assert.match(run.messages, /From: <sip:\+862150000000@127\.0\.0\.1>/, 'the trunk\'s caller id is presented');
+      const rec = await record(callId);
+      assert.deepEqual([rec.direction, rec.customerAddress, rec.agentId, rec.endedBy, rec.holds, rec.outcome], ['outbound', '+8613900001111', agentIds.agent1, 'agent', 1, 'answered']);
+      assert.ok(rec.holdMs >= 1500);
+    } finally {
+      await t.app.trunks.remove(t.tenants.demo, trunk.id);
+      carrier.kill();
+    }
+  });
+
+  test('an agent who chose auto-answer on the desktop gets offers their phone is asked to answer by itself', async () => {
+    await resetAgents();
+    const phone = await startSipp({ scenario: 'uas-auto-answer-header-expect-bye.xml', timeoutS: 60 });
+    const now = Date.now();
+    await t.app.sip!.registrar.register({
+      tenantId: t.tenants.demo, aor: aorOf('1003', 'demo'), contacts: [{ uri: `sip:1003@127.0.0.1:${phone.port}` }],
+      expiresHeader: 300, callId: `reg-1003-auto-${now}`, cseq: 1, source: { protocol: 'udp', address: '127.0.0.1', port: phone.port }, now,
+    });
+    await t.app.desktop.saveSettings(t.tenants.demo, agentIds.agent3, { autoAnswer: true });
+    try {
+      await t.app.routing.setAgentState(t.tenants.demo, agentIds.agent3, 'Available');
+      const connected = nextEvent('CallConnected', (e) => e.agentId === agentIds.agent3, 30_000);
+      await callSupport();
+      await connected;
+      await sleep(1000);
+      caller.command('hangup');
+      const run = await phone.done;
+      assert.equal(run.code, 0, `the INVITE carried the auto-answer headers: ${run.errors}\n${run.messages.slice(-2000)}`);
+    } finally {
+      await t.app.desktop.saveSettings(t.tenants.demo, agentIds.agent3, { autoAnswer: false });
+      await t.app.sip!.registrar.register({
+        tenantId: t.tenants.demo, aor: aorOf('1003', 'demo'), contacts: '*', expiresHeader: 0, callId: `reg-1003-auto-${now}`, cseq: 2,
+        source: { protocol: 'udp', address: '127.0.0.1', port: phone.port }, now: Date.now(),
+      });
     }
   });
 });

@@ -3,6 +3,7 @@
 // skills and states, wrap-up, the interaction records, and an agent's controls of their call.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from '../../auth/index.ts';
+import type { AuditRecord } from '../../audit/index.ts';
 import { DomainError, notFound } from '../../kernel/index.ts';
 import { FLOW_SCHEMA, validateFlow, type FlowReferences, type Flows, type PromptLibrary } from '../../ivr/index.ts';
 import { QUEUE_SETTINGS_SCHEMA, type AgentView, type ChosenState, type QueueSettings, type RoutingEngine, type StoredQueue } from '../../routing/index.ts';
@@ -13,6 +14,7 @@ import { requires } from '../fastify-types.ts';
 import { id, idParams, listOf } from '../schemas.ts';
 
 export interface ContactCenterRouteDeps {
+  audit: { append(rec: AuditRecord): Promise<void> };
   numbers: Numbers;
   flows: Flows;
   prompts: PromptLibrary;
@@ -110,6 +112,16 @@ const destinationBody = {
   ],
 } as const;
 const ok = { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } } as const;
+const personDestination = { oneOf: destinationBody.oneOf.filter((o) => !('queue' in o.properties)) } as const;
+const callSummary = {
+  type: 'object',
+  properties: {
+    callId: { type: 'string' }, phase: { type: 'string' }, caller: { type: 'string' }, dialled: { type: 'string' }, agentId: nullableString, queueId: nullableString,
+    language: { type: 'string' }, muted: { type: 'boolean' }, recording: { type: 'boolean' }, consulting: { type: 'boolean' }, conference: { type: 'boolean' },
+    monitoredBy: nullableString,
+  },
+} as const;
+const monitorBody = { type: 'object', required: ['mode'], additionalProperties: false, properties: { mode: { type: 'string', enum: ['listen', 'whisper', 'barge'] } } } as const;
 
 export async function contactCenterRoutes(app: FastifyInstance, d: ContactCenterRouteDeps): Promise<void> {
   const agentView = async (tenantId: string, a: AgentView) => {
@@ -386,6 +398,113 @@ export async function contactCenterRoutes(app: FastifyInstance, d: ContactCenter
       body: { type: 'object', required: ['paused'], additionalProperties: false, properties: { paused: { type: 'boolean' } } }, response: { 200: ok },
     },
   }, async (req) => ({ ok: myCall(req, req.params.id).setRecordingPaused(req.body.paused) }));
+
+  app.get('/api/agents/me/calls', {
+    config: requires('agent.desktop'), schema: { tags: ['calls'], summary: 'My live calls', response: { 200: listOf(callSummary) } },
+  }, async (req) => {
+    const p = principalOf(req);
+    return { items: (d.calls?.callsOfAgent(p.tenantId, p.userId) ?? []).map((c) => c.summary()) };
+  });
+
+  app.post<{ Params: { offerId: string } }>('/api/agents/me/offers/:offerId/reject', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Turn down an offer ringing for me (I go NotReady, the contact goes to the next agent)',
+      params: { type: 'object', required: ['offerId'], additionalProperties: false, properties: { offerId: id } }, response: { 200: ok },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return { ok: await d.routing.rejectOffer(p.tenantId, p.userId, req.params.offerId) };
+  });
+
+  app.post<{ Params: { id: string }; Body: { muted: boolean } }>('/api/calls/:id/mute', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Mute me towards the customer (the recording still hears me)', params: idParams,
+      body: { type: 'object', required: ['muted'], additionalProperties: false, properties: { muted: { type: 'boolean' } } }, response: { 200: ok },
+    },
+  }, async (req) => ({ ok: myCall(req, req.params.id).setMuted(req.body.muted) }));
+
+  app.post<{ Params: { id: string }; Body: { digits: string } }>('/api/calls/:id/dtmf', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Send keys to the customer\'s side (RFC 4733, else tones)', params: idParams,
+      body: { type: 'object', required: ['digits'], additionalProperties: false, properties: { digits: { type: 'string', pattern: '^[0-9*#A-D]{1,32}$' } } }, response: { 200: ok },
+    },
+  }, async (req) => ({ ok: await myCall(req, req.params.id).sendDigits(req.body.digits) }));
+
+  app.post<{ Params: { id: string } }>('/api/calls/:id/hangup', {
+    config: requires('agent.desktop'), schema: { tags: ['calls'], summary: 'Hang up my call', params: idParams, response: { 200: ok } },
+  }, async (req) => ({ ok: await myCall(req, req.params.id).hangupByAgent() }));
+
+  app.post<{ Params: { id: string }; Body: { target: Exclude<Destination, { queue: string }> } }>('/api/calls/:id/consult', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Consult: the customer holds (music) while I talk to an agent, an extension or a number; answers once they pick up',
+      params: idParams, body: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: personDestination } }, response: { 200: ok },
+    },
+  }, async (req) => {
+    const call = myCall(req, req.params.id);
+    if ('agent' in req.body.target) await agentId(req, req.body.target.agent);
+    return { ok: await call.consult(req.body.target) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/calls/:id/consult/complete', {
+    config: requires('agent.desktop'), schema: { tags: ['calls'], summary: 'Complete the consultation: the customer is handed to the person I consulted', params: idParams, response: { 200: ok } },
+  }, async (req) => ({ ok: myCall(req, req.params.id).completeConsult() }));
+
+  app.post<{ Params: { id: string } }>('/api/calls/:id/consult/cancel', {
+    config: requires('agent.desktop'), schema: { tags: ['calls'], summary: 'Cancel the consultation and go back to the customer', params: idParams, response: { 200: ok } },
+  }, async (req) => ({ ok: myCall(req, req.params.id).cancelConsult() }));
+
+  app.post<{ Params: { id: string }; Body: { target: Exclude<Destination, { queue: string }> } }>('/api/calls/:id/conference', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Three-way conference: the target rings, then the three of us hear each other', params: idParams,
+      body: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: personDestination } }, response: { 200: ok },
+    },
+  }, async (req) => {
+    const call = myCall(req, req.params.id);
+    if ('agent' in req.body.target) await agentId(req, req.body.target.agent);
+    return { ok: await call.conference(req.body.target) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/calls/:id/conference', {
+    config: requires('agent.desktop'), schema: { tags: ['calls'], summary: 'End the conference (the third party is hung up)', params: idParams, response: { 200: ok } },
+  }, async (req) => ({ ok: myCall(req, req.params.id).endConference() }));
+
+  /** Any live call of the workspace, for a supervisor. */
+  const anyCall = (req: FastifyRequest, callId: string) => {
+    const call = d.calls?.call(tenant(req), callId);
+    if (!call) throw notFound('call');
+    return call;
+  };
+  const auditMonitor = (req: FastifyRequest, callId: string, mode: string) => d.audit.append({
+    tenantId: tenant(req), action: 'call.monitored', targetType: 'call', targetId: callId, details: { mode },
+    actorId: principalOf(req).userId, actorName: principalOf(req).name, ip: req.ip,
+  });
+
+  app.post<{ Params: { id: string }; Body: { mode: 'listen' | 'whisper' | 'barge' } }>('/api/calls/:id/monitor', {
+    config: requires('supervisor.monitor'),
+    schema: { tags: ['calls'], summary: 'Listen to, whisper to or barge into a call: my phone rings, then I join (audited)', params: idParams, body: monitorBody, response: { 200: ok } },
+  }, async (req) => {
+    const call = anyCall(req, req.params.id);
+    await auditMonitor(req, call.callId, req.body.mode);
+    return { ok: await call.monitor(principalOf(req).userId, req.body.mode) };
+  });
+
+  app.put<{ Params: { id: string }; Body: { mode: 'listen' | 'whisper' | 'barge' } }>('/api/calls/:id/monitor', {
+    config: requires('supervisor.monitor'),
+    schema: { tags: ['calls'], summary: 'Switch between listen, whisper and barge', params: idParams, body: monitorBody, response: { 200: ok } },
+  }, async (req) => {
+    const call = anyCall(req, req.params.id);
+    await auditMonitor(req, call.callId, req.body.mode);
+    return { ok: call.setMonitorMode(req.body.mode) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/calls/:id/monitor', {
+    config: requires('supervisor.monitor'), schema: { tags: ['calls'], summary: 'Stop monitoring (my phone is hung up)', params: idParams, response: { 200: ok } },
+  }, async (req) => ({ ok: anyCall(req, req.params.id).stopMonitor() }));
 
   app.post<{ Params: { id: string }; Body: { target: Destination } }>('/api/calls/:id/transfer', {
     config: requires('agent.desktop'),

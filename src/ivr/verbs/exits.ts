@@ -14,7 +14,7 @@ export async function queue(id: string, n: Exit<'queue'>, ctx: FlowContext): Pro
   const requirements: SkillNeed[] = [...(n.skills ?? [])];
   if (n.matchLanguage) requirements.push({ skill: languageSkill(ctx.language), minProficiency: 1 });
   ctx.path.push({ node: id, type: 'queue', outcome: n.queueId });
-  ctx.leaving();
+  ctx.leaving({ kind: 'queue', queueId: n.queueId });
   await ctx.call.enqueue({ queueId: n.queueId, priority: n.priority ?? 0, requirements, language: ctx.language, callbackKey: n.callbackKey });
   return { exit: { kind: 'queue', queueId: n.queueId } };
 }
@@ -22,7 +22,7 @@ export async function queue(id: string, n: Exit<'queue'>, ctx: FlowContext): Pro
 export async function voicemail(id: string, n: Exit<'voicemail'>, ctx: FlowContext): Promise<Step> {
   if ((await ctx.play(n.prompt, false, id)).outcome === 'hung-up') return { exit: { kind: 'caller-hung-up' } };
   ctx.path.push({ node: id, type: 'voicemail' });
-  ctx.leaving();
+  ctx.leaving({ kind: 'voicemail' });
   await ctx.call.voicemail({ maxSeconds: n.maxSeconds ?? 120, language: ctx.language });
   return { exit: { kind: 'voicemail' } };
 }
@@ -32,7 +32,7 @@ export async function callback(id: string, n: Exit<'callback'>, ctx: FlowContext
   const chosen = n.numberVariable ? lookupPath(ctx.vars, n.numberVariable) : undefined;
   const number = typeof chosen === 'string' && chosen ? chosen : ctx.call.caller;
   ctx.path.push({ node: id, type: 'callback', outcome: n.queueId });
-  ctx.leaving();
+  ctx.leaving({ kind: 'callback', queueId: n.queueId });
   await ctx.call.requestCallback({ queueId: n.queueId, number, language: ctx.language });
   // The caller heard the node's confirmation; the call ends here, the callback waits its turn.
   await ctx.call.hangup();
@@ -42,7 +42,7 @@ export async function callback(id: string, n: Exit<'callback'>, ctx: FlowContext
 export async function transfer(id: string, n: Exit<'transfer'>, ctx: FlowContext): Promise<Step> {
   if ((await ctx.play(n.prompt, false, id)).outcome === 'hung-up') return { exit: { kind: 'caller-hung-up' } };
   ctx.path.push({ node: id, type: 'transfer', outcome: Object.keys(n.target)[0] });
-  ctx.leaving();
+  ctx.leaving({ kind: 'transfer' });
   await ctx.call.transfer(n.target);
   return { exit: { kind: 'transfer' } };
 }
@@ -50,7 +50,7 @@ export async function transfer(id: string, n: Exit<'transfer'>, ctx: FlowContext
 export async function hangup(id: string, n: Exit<'hangup'>, ctx: FlowContext): Promise<Step> {
   if ((await ctx.play(n.prompt, false, id)).outcome === 'hung-up') return { exit: { kind: 'caller-hung-up' } };
   ctx.path.push({ node: id, type: 'hangup' });
-  ctx.leaving();
+  ctx.leaving({ kind: 'hangup' });
   await ctx.call.hangup();
   return { exit: { kind: 'hangup' } };
 }

@@ -35,7 +35,13 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
 
   /** The next event of `name` (matching `where`) published on the app's bus. */
   const nextEvent = <K extends keyof AppEvents & string>(name: K, where: (p: AppEvents[K]) => boolean = () => true, timeoutMs = 30_000): Promise<AppEvents[K]> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${name} within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      off();
+      void Promise.all([t.app.routing.agents(t.tenants.demo), t.app.routing.queueStats(t.tenants.demo, supportQueueId)]).then(([agents, stats]) => {
+        const states = agents.map((a) => `${a.id.slice(0, 8)}:${a.state}${a.reason ? `(${a.reason})` : ''}`).join(' ');
+        reject(new Error(`no ${name} within ${timeoutMs} ms; agents ${states}; support queue ${JSON.stringify(stats)}`));
+      }, () => reject(new Error(`no ${name} within ${timeoutMs} ms`)));
+    }, timeoutMs);
     const off = t.app.bus.subscribe(name, (p) => { if (!where(p)) return; clearTimeout(timer); off(); resolve(p); });
   });
 

@@ -19,6 +19,25 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/**
+ * An even port whose next three are free too (sipp's audio RTP/RTCP and video), below the kernel's
+ * ephemeral range (32768+) so no outgoing socket of another program takes it meanwhile.
+ */
+async function freeMediaPorts(): Promise<number> {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * 6000) * 2;
+    const sockets: ReturnType<typeof createSocket>[] = [];
+    let ok = true;
+    for (let p = base; p < base + 4 && ok; p++) {
+      const s = createSocket('udp4');
+      ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.bind(p, '127.0.0.1', () => r(true)); });
+      sockets.push(s);
+    }
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => { try { s.close(() => r()); } catch { r(); } })));
+    if (ok) return base;
+  }
+}
+
 export interface SippRun {
   code: number | null;
   stdout: string;
@@ -59,7 +78,7 @@ export async function startSipp(o: SippOptions): Promise<SippProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-sipp-'));
   const localPort = o.port ?? await freeUdpPort();
   const controlPort = await freeUdpPort();
-  const mediaPort = 20000 + Math.floor(Math.random() * 10000) * 2;
+  const mediaPort = await freeMediaPorts();
   const args = [
     '-sf', join(SCENARIOS, o.scenario), ...(o.target ? [o.target] : []),
     '-i', '127.0.0.1', '-mi', '127.0.0.1', '-mp', String(mediaPort), '-p', String(localPort), '-bind_local',

@@ -21,6 +21,7 @@ import { CustomerLookup } from './integrations/index.ts';
 import { RecordingPurge, RetentionPolicy } from './quality/index.ts';
 import { Customers, type CrmEvents } from './crm/index.ts';
 import { Tickets, type TicketEvents } from './tickets/index.ts';
+import { TicketChannel, type ContactEvents } from './channels/tickets/index.ts';
 import { Desktop, Recordings } from './desktop/index.ts';
 import { Analytics, type AnalyticsEvents } from './analytics/index.ts';
 import { networkInterfaces } from 'node:os';
@@ -40,7 +41,7 @@ export interface AppOverrides {
   sipTrace?: (direction: 'in' | 'out', bytes: Buffer, peer: { protocol: string; address: string; port: number }) => void;
 }
 
-export type AppEvents = AuthEvents & VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & CrmEvents & TicketEvents & AnalyticsEvents & WebhookEvents;
+export type AppEvents = AuthEvents & VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & CrmEvents & TicketEvents & AnalyticsEvents & WebhookEvents & ContactEvents;
 
 export interface App {
   readonly config: Config;
@@ -58,6 +59,8 @@ export interface App {
   readonly calendars: Calendars;
   readonly customers: Customers;
   readonly tickets: Tickets;
+  /** The task channel of the ACD: tickets of a type with a queue, routed to agents and accepted on the desktop. */
+  readonly ticketChannel: TicketChannel;
   readonly flows: Flows;
   readonly prompts: PromptLibrary;
   readonly routing: RoutingEngine;
@@ -129,6 +132,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   webhooks.start();
   const customerLookup = new CustomerLookup({ db: storage.db, clock, audit, log: logger.child({ module: 'integrations' }) });
   const found = (lookup: Promise<unknown>) => lookup.then(() => true, (err: unknown) => { if (isDomainError(err) && err.status === 404) return false; throw err; });
+  const ticketChannel = new TicketChannel({
+    routing, tickets: () => tickets, bus, clock, log: logger.child({ module: 'tasks' }),
+    customerName: async (tenantId, id) => (await customers.get(tenantId, id)).name,
+  });
+  routing.registerChannel('task', ticketChannel);
   const tickets = new Tickets({
     db: storage.db, clock, bus, audit, log: logger.child({ module: 'tickets' }), calendars, attachmentsDir: resolve(config.dataDir, 'attachments'),
     references: {
@@ -136,7 +144,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       hasTeam: (tenantId, id) => found(directory.getTeam(tenantId, id)),
       hasCustomer: (tenantId, id) => found(customers.get(tenantId, id)),
       hasInteraction: (tenantId, id) => found(interactionStore.get(tenantId, id)),
+      hasQueue: (tenantId, id) => found(routing.queue(tenantId, id)),
     },
+    router: ticketChannel,
   });
   customers.addTimelineSource(tickets.timelineSource);
   bus.subscribe('CustomerErased', (e) => {
@@ -154,6 +164,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     phonesOf: async (tenantId, userId) => (await phoneStore.byUser(tenantId, userId)).map((p) => ({ id: p.id, username: p.username, displayName: p.displayName })),
     interactions: interactionStore, queue: (tenantId, queueId) => routing.queue(tenantId, queueId),
     timeZoneOf: async (tenantId) => (await tenants.byId(tenantId))?.timeZone ?? 'UTC',
+    taskTicket: (tenantId, ticketId) => ticketChannel.task(tenantId, ticketId),
   });
   // The wallboard's figures come from analytics, built below; only its own WallboardChanged asks for them.
   const unproject = projectToBrowser(bus, hub, {
@@ -197,7 +208,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const http = await buildHttpServer({
     logger, storage, auth, directory, tenants, audit, phones, trunks, hub, numbers, calendars, customers, flows, prompts, routing,
-    interactions: interactionStore, tickets, calls: sip?.contactCalls, flowReferences, desktop, recordings, analytics,
+    interactions: interactionStore, tickets, calls: sip?.contactCalls, tasks: ticketChannel, flowReferences, desktop, recordings, analytics,
     webhooks, customerLookup,
     bodyLimit: config.httpBodyLimitBytes, trustProxy: config.trustProxy, cookieSecure: config.cookieSecure, sessionTtlMs,
     webRoot: overrides.webRoot ?? resolve(import.meta.dirname, '..', 'web', 'dist'),
@@ -205,7 +216,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   return {
-    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, numbers, calendars, customers, tickets, flows, prompts, routing,
+    config, http, storage, bus, hub, tenants, directory, auth, audit, phones, trunks, numbers, calendars, customers, tickets, ticketChannel, flows, prompts, routing,
     interactions: { store: interactionStore, recorder }, sip, media, demo, desktop, analytics, webhooks, customerLookup,
     async listen() {
       const address = await http.listen({ host: config.httpHost, port: config.httpPort });
@@ -215,6 +226,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     async stop() {
       routing.stop();
       await tickets.stop();
+      ticketChannel.stop();
+      await ticketChannel.settled();
       await sip?.stack.stop();
       await recorder.settled();
       recorder.stop();

@@ -110,3 +110,31 @@ test('facts are bounded: the oldest contacts are dropped first', () => {
   assert.equal(w.facts(T, 'c1'), undefined);
   assert.equal(w.facts(T, 'c4')?.caller, 'c4');
 });
+
+/** A ticket routed as a task into the Support queue, offered to agent a1 (a call may be offered to them at the same time). */
+function taskOffered(w: CurrentWork, contactId: string, agentId = 'a1', s = 10) {
+  w.apply('ContactArrived', { tenantId: T, contactId, channel: 'task', direction: 'inbound', from: 'cust-1', to: 'q-support', reference: { kind: 'ticket', id: `ticket-${contactId}` }, at: at(s) });
+  w.apply('ContactQueued', { tenantId: T, contactId, queueId: 'q-support', channel: 'task', priority: 1, kind: 'contact', at: at(s) });
+  return w.apply('OfferCreated', { tenantId: T, contactId, offerId: `o-${contactId}`, agentId, queueId: 'q-support', channel: 'task', at: at(s + 1) });
+}
+
+test('tasks: offers sit beside a call\'s offer; accepted they are held until their contact ends; declined they go', () => {
+  const w = new CurrentWork();
+  offered(w);
+  assert.deepEqual(taskOffered(w, 't1'), ['a1']);
+  taskOffered(w, 't2', 'a1', 12);
+  const work = w.work(T, 'a1');
+  assert.equal(work.offer?.contactId, 'c1', 'the call\'s offer is not replaced');
+  assert.deepEqual(work.taskOffers.map((o) => o.offerId), ['o-t1', 'o-t2']);
+  assert.deepEqual([w.facts(T, 't1')?.channel, w.facts(T, 't1')?.ticketId], ['task', 'ticket-t1']);
+  assert.deepEqual(w.apply('OfferAccepted', { tenantId: T, contactId: 't1', offerId: 'o-t1', agentId: 'a1', queueId: 'q-support', at: at(20) }), ['a1']);
+  w.apply('OfferDeclined', { tenantId: T, contactId: 't2', offerId: 'o-t2', agentId: 'a1', queueId: 'q-support', reason: 'rejected', at: at(21) });
+  const after = w.work(T, 'a1');
+  assert.deepEqual(after.tasks, [{ contactId: 't1', queueId: 'q-support', acceptedAt: at(20) }]);
+  assert.deepEqual(after.taskOffers, []);
+  assert.equal(after.offer?.contactId, 'c1');
+  assert.deepEqual(w.apply('ContactEnded', { tenantId: T, contactId: 't1', endedBy: 'agent', reason: 'resolved', at: at(90) }), ['a1']);
+  assert.deepEqual(w.work(T, 'a1').tasks, []);
+  assert.deepEqual(w.apply('ContactEnded', { tenantId: T, contactId: 't2', endedBy: 'system', reason: 'assigned-elsewhere', at: at(91) }), [], 'nobody held it');
+  assert.deepEqual(w.work('tenant-b', 'a1').tasks, []);
+});

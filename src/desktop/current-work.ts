@@ -1,10 +1,13 @@
 // What each agent is doing right now, folded from the events of voice, IVR, routing and
 // interactions (no I/O, no clock): the offer ringing for them, the call they are connected to
-// (held or not), their wrap-up; and, per contact, the facts a screen pop shows before the
-// interaction record is written (caller, IVR path and language, queue).
+// (held or not), their wrap-up, the tasks (routed tickets) offered to them and those they hold; and,
+// per contact, the facts a screen pop shows before the interaction record is written (caller, IVR
+// path and language, queue, the ticket of a task).
 //   offer:  OfferCreated -> OfferAccepted | OfferDeclined
 //   call:   CallConnected -> CallHeld <-> CallResumed -> CallTransferred | CallEnded | WrapUpStarted
 //   wrapUp: WrapUpStarted -> WrapUpEnded
+//   task:   OfferCreated (channel task) -> OfferDeclined | OfferAccepted -> ContactEnded
+import type { ContactEvents } from '../channels/tickets/index.ts';
 import type { IvrEvents } from '../ivr/index.ts';
 import type { InteractionEvents } from '../interactions/index.ts';
 import type { RoutingEvents } from '../routing/index.ts';
@@ -13,9 +16,13 @@ import type { VoiceEvents } from '../voice/index.ts';
 export const TRACKED_EVENTS = [
   'CallArrived', 'CallbackRequested', 'IvrLeft', 'ContactQueued', 'OfferCreated', 'OfferAccepted', 'OfferDeclined',
   'CallConnected', 'CallHeld', 'CallResumed', 'CallTransferred', 'CallEnded', 'WrapUpStarted', 'WrapUpEnded', 'InteractionClosed',
+  'ContactArrived', 'ContactEnded',
 ] as const;
 export type TrackedEvent = (typeof TRACKED_EVENTS)[number];
-type AllEvents = VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents;
+type AllEvents = VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & ContactEvents;
+
+/** The channel whose offers are tasks: shown on the desktop with their ticket, accepted there. */
+export const TASK_CHANNEL = 'task';
 export type TrackedEvents = { [K in TrackedEvent]: AllEvents[K] };
 
 export interface IvrStep { node: string; type: string; input?: string | undefined; outcome?: string | undefined }
@@ -27,9 +34,13 @@ export interface ContactFacts {
   language: string | null;
   ivrPath: IvrStep[];
   queueId: string | null;
+  channel: string | null;
+  /** The ticket a task is about. */
+  ticketId: string | null;
 }
 
 export interface OfferWork { offerId: string; contactId: string; queueId: string; at: string }
+export interface TaskWork { contactId: string; queueId: string; acceptedAt: string }
 export interface CallWork { callId: string; queueId: string | null; connectedAt: string; held: boolean; heldSince: string | null }
 export interface WrapUpWork { contactId: string; queueId: string | null; startedAt: string }
 
@@ -37,9 +48,13 @@ export interface AgentWork {
   offer: OfferWork | null;
   call: CallWork | null;
   wrapUp: WrapUpWork | null;
+  /** Task offers open now, oldest first (an agent with task capacity may have several, and a call's offer besides). */
+  taskOffers: OfferWork[];
+  /** Tasks accepted and not yet released, oldest first. */
+  tasks: TaskWork[];
 }
 
-const IDLE: AgentWork = Object.freeze({ offer: null, call: null, wrapUp: null });
+const IDLE: AgentWork = Object.freeze({ offer: null, call: null, wrapUp: null, taskOffers: [], tasks: [] });
 
 /** Contacts whose facts are kept at most (oldest dropped first) should closures be missed. */
 export const MAX_CONTACTS = 50_000;
@@ -102,20 +117,38 @@ export class CurrentWork {
       }
       case 'ContactQueued': {
         const e = p as TrackedEvents['ContactQueued'];
-        this.#setFacts(t, e.contactId, { queueId: e.queueId });
+        this.#setFacts(t, e.contactId, { queueId: e.queueId, channel: e.channel });
+        return [];
+      }
+      case 'ContactArrived': {
+        const e = p as TrackedEvents['ContactArrived'];
+        this.#setFacts(t, e.contactId, { direction: e.direction, channel: e.channel, ticketId: e.reference?.kind === 'ticket' ? e.reference.id : null });
         return [];
       }
       case 'OfferCreated': {
         const e = p as TrackedEvents['OfferCreated'];
         this.#touch(t, e.contactId, e.agentId);
-        this.#update(t, e.agentId, (w) => ({ ...w, offer: { offerId: e.offerId, contactId: e.contactId, queueId: e.queueId, at: e.at } }));
+        this.#setFacts(t, e.contactId, { channel: e.channel });
+        const offer = { offerId: e.offerId, contactId: e.contactId, queueId: e.queueId, at: e.at };
+        this.#update(t, e.agentId, (w) => (e.channel === TASK_CHANNEL ? { ...w, taskOffers: [...w.taskOffers, offer] } : { ...w, offer }));
         return [e.agentId];
       }
       case 'OfferAccepted':
       case 'OfferDeclined': {
         const e = p as TrackedEvents['OfferAccepted'];
-        this.#update(t, e.agentId, (w) => (w.offer?.offerId === e.offerId ? { ...w, offer: null } : w));
+        this.#update(t, e.agentId, (w) => {
+          const task = w.taskOffers.find((o) => o.offerId === e.offerId);
+          if (!task) return w.offer?.offerId === e.offerId ? { ...w, offer: null } : w;
+          const taskOffers = w.taskOffers.filter((o) => o !== task);
+          return name === 'OfferAccepted' ? { ...w, taskOffers, tasks: [...w.tasks, { contactId: e.contactId, queueId: e.queueId, acceptedAt: e.at }] } : { ...w, taskOffers };
+        });
         return [e.agentId];
+      }
+      case 'ContactEnded': {
+        const e = p as TrackedEvents['ContactEnded'];
+        const holders = this.agentsOf(t, e.contactId).filter((a) => this.work(t, a).tasks.some((x) => x.contactId === e.contactId));
+        for (const a of holders) this.#update(t, a, (w) => ({ ...w, tasks: w.tasks.filter((x) => x.contactId !== e.contactId) }));
+        return holders;
       }
       case 'CallConnected': {
         const e = p as TrackedEvents['CallConnected'];
@@ -191,7 +224,7 @@ export class CurrentWork {
 
   #setFacts(tenantId: string, contactId: string, change: Partial<ContactFacts>): void {
     const k = key(tenantId, contactId);
-    const known = this.#facts.get(k) ?? { caller: null, dialled: null, direction: null, language: null, ivrPath: [], queueId: null };
+    const known = this.#facts.get(k) ?? { caller: null, dialled: null, direction: null, language: null, ivrPath: [], queueId: null, channel: null, ticketId: null };
     this.#facts.set(k, { ...known, ...change });
     while (this.#facts.size > this.#maxContacts) {
       const oldest = this.#facts.keys().next().value as string;
@@ -211,7 +244,7 @@ export class CurrentWork {
   #update(tenantId: string, agentId: string, change: (w: AgentWork) => AgentWork): void {
     const k = key(tenantId, agentId);
     const next = change(this.#agents.get(k) ?? IDLE);
-    if (!next.offer && !next.call && !next.wrapUp) this.#agents.delete(k);
+    if (!next.offer && !next.call && !next.wrapUp && next.taskOffers.length === 0 && next.tasks.length === 0) this.#agents.delete(k);
     else this.#agents.set(k, next);
   }
 }

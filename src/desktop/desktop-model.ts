@@ -1,5 +1,6 @@
 // What the agent desktop shows: the contact behind an offer, a call or a wrap-up (the screen pop's
-// facts), the agent's settings, their history; and the reason codes an agent picks for NotReady.
+// facts), the tickets behind task offers and tasks, the agent's settings, their history; and the
+// reason codes an agent picks for NotReady.
 import type { IvrStep } from './current-work.ts';
 
 /** Reason codes an agent chooses from for NotReady (the routing engine sets missed, rejected, unreachable, restart itself). */
@@ -41,10 +42,48 @@ export interface WrapUpView extends ContactView {
   dispositions: string[];
 }
 
+/** The ticket behind a task (src/channels/tickets gives it). */
+export interface TaskTicketView {
+  id: string;
+  number: number;
+  subject: string;
+  priority: string;
+  status: string;
+  statusName: string;
+  statusCategory: string;
+  customerId: string | null;
+  customerName: string | null;
+  /** The statuses Resolve moves the ticket through, the resolved one last; null when its workflow leads to none. */
+  resolveThrough: string[] | null;
+}
+
+export interface TaskOfferView {
+  offerId: string;
+  contactId: string;
+  queueId: string;
+  queueName: string | null;
+  at: string;
+  timeoutSeconds: number | null;
+  /** null when the ticket cannot be read. */
+  ticket: TaskTicketView | null;
+}
+
+export interface TaskView {
+  contactId: string;
+  queueId: string;
+  queueName: string | null;
+  acceptedAt: string;
+  ticket: TaskTicketView | null;
+}
+
 export interface WorkView {
   offer: OfferView | null;
   call: CallView | null;
   wrapUp: WrapUpView | null;
+  /** Tasks offered to the agent now, oldest first; accepted on the desktop. */
+  taskOffers: TaskOfferView[];
+  /** Tasks the agent holds until the ticket is resolved, closed or reassigned. */
+  tasks: TaskView[];
 }
 
 export interface DeskSettings {

@@ -1,13 +1,13 @@
 // The agent desktop's service: each user's station (the phone they work on) and auto-answer
 // preference, what every agent is doing now (CurrentWork, fed from the bus) with the facts a
-// screen pop needs, the log of contacts each agent was connected to (their history, the notes they
-// may write and the recordings they may hear).
+// screen pop needs and the tickets behind tasks, the log of contacts each agent was connected to
+// (their history, the notes they may write and the recordings they may hear).
 import { localDate, startOfLocalDay } from '../calendar/index.ts';
 import type { Interaction } from '../interactions/index.ts';
 import { notFound, type Clock, type EventSubscriber, type Logger } from '../kernel/index.ts';
 import type { SqlDatabase } from '../storage/index.ts';
-import { CurrentWork, TRACKED_EVENTS, type AgentWork, type TrackedEvent, type TrackedEvents } from './current-work.ts';
-import type { CallView, ContactView, DeskPhone, DeskSettings, HistoryEntry, OfferView, WorkView, WrapUpView } from './desktop-model.ts';
+import { CurrentWork, TASK_CHANNEL, TRACKED_EVENTS, type AgentWork, type TrackedEvent, type TrackedEvents } from './current-work.ts';
+import type { CallView, ContactView, DeskPhone, DeskSettings, HistoryEntry, OfferView, TaskOfferView, TaskTicketView, TaskView, WorkView, WrapUpView } from './desktop-model.ts';
 import { DesktopStore } from './desktop-store.sql.ts';
 
 export interface DesktopQueue {
@@ -30,6 +30,8 @@ export interface DesktopDeps {
   /** Rejects (SB_NOT_FOUND) for a queue the workspace does not have. */
   queue(tenantId: string, queueId: string): Promise<DesktopQueue>;
   timeZoneOf(tenantId: string): Promise<string>;
+  /** The ticket behind a task (undefined: cannot be read); without it tasks show no ticket. */
+  taskTicket?(tenantId: string, ticketId: string): Promise<TaskTicketView | undefined>;
 }
 
 /** One applied event, with the agents it concerns (CurrentWork already reflects it). */
@@ -38,6 +40,8 @@ export interface WorkChange<K extends TrackedEvent = TrackedEvent> {
   payload: TrackedEvents[K];
   tenantId: string;
   agentIds: string[];
+  /** The event concerns a task (a contact of the task channel). */
+  task: boolean;
 }
 
 /** The most contacts a day's history lists. */
@@ -74,7 +78,9 @@ export class Desktop {
       const agentId = e.agentId;
       if (agentId) this.#write(() => this.#store.addHandled(e.tenantId, agentId, e.callId, e.at));
     }
-    const change: WorkChange = { name, payload, tenantId: payload.tenantId, agentIds };
+    const contactId = 'contactId' in payload ? payload.contactId : undefined;
+    const task = typeof contactId === 'string' && this.#work.facts(payload.tenantId, contactId)?.channel === TASK_CHANNEL;
+    const change: WorkChange = { name, payload, tenantId: payload.tenantId, agentIds, task };
     for (const l of this.#listeners) {
       try { l(change); } catch (err) { this.#d.log.error({ err, event: name }, 'desktop listener failed'); }
     }
@@ -151,15 +157,38 @@ export class Desktop {
     return this.#work.agentsOf(tenantId, contactId);
   }
 
-  /** The agent's offer, call and wrap-up with what the screen pop shows of each contact. */
+  /** The agent's offer, call and wrap-up with what the screen pop shows of each contact, and their tasks. */
   async workView(tenantId: string, agentId: string): Promise<WorkView> {
     const w = this.work(tenantId, agentId);
-    const [offer, call, wrapUp] = await Promise.all([
+    const [offer, call, wrapUp, tasks] = await Promise.all([
       w.offer ? this.offerView(tenantId, w.offer) : null,
       w.call ? this.callView(tenantId, w.call) : null,
       w.wrapUp ? this.wrapUpView(tenantId, w.wrapUp) : null,
+      this.taskViews(tenantId, w),
     ]);
-    return { offer, call, wrapUp };
+    return { offer, call, wrapUp, ...tasks };
+  }
+
+  /** The task offers and tasks of a work state, each with its queue and ticket. */
+  async taskViews(tenantId: string, w: AgentWork): Promise<Pick<WorkView, 'taskOffers' | 'tasks'>> {
+    const [taskOffers, tasks] = await Promise.all([
+      Promise.all(w.taskOffers.map(async (o): Promise<TaskOfferView> => {
+        const [queue, ticket] = await Promise.all([this.#queue(tenantId, o.queueId), this.#ticketOf(tenantId, o.contactId)]);
+        return { offerId: o.offerId, contactId: o.contactId, queueId: o.queueId, queueName: queue?.name ?? null, at: o.at, timeoutSeconds: queue?.settings.offerTimeoutSeconds ?? null, ticket };
+      })),
+      Promise.all(w.tasks.map(async (x): Promise<TaskView> => {
+        const [queue, ticket] = await Promise.all([this.#queue(tenantId, x.queueId), this.#ticketOf(tenantId, x.contactId)]);
+        return { contactId: x.contactId, queueId: x.queueId, queueName: queue?.name ?? null, acceptedAt: x.acceptedAt, ticket };
+      })),
+    ]);
+    return { taskOffers, tasks };
+  }
+
+  /** The ticket of a task, as the events named it (ContactArrived). */
+  async #ticketOf(tenantId: string, contactId: string): Promise<TaskTicketView | null> {
+    const ticketId = this.#work.facts(tenantId, contactId)?.ticketId;
+    if (!ticketId || !this.#d.taskTicket) return null;
+    return (await this.#d.taskTicket(tenantId, ticketId).catch(() => undefined)) ?? null;
   }
 
   async offerView(tenantId: string, o: NonNullable<AgentWork['offer']>): Promise<OfferView> {

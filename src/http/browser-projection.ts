@@ -1,7 +1,7 @@
 // Internal events -> what a browser may see. Only listed events go out, as ids and the facts a
 // screen needs, to the sockets entitled to them: account changes to holders of the permission; an
-// agent's own state, offers, calls and wrap-ups to that agent; every agent's state and work, a
-// queue's new wallboard figures and closed interactions to supervisors. Messages for one agent (or
+// agent's own state, offers, calls, wrap-ups and tasks to that agent; every agent's state and work,
+// a queue's new wallboard figures and closed interactions to supervisors. Messages for one agent (or
 // one queue) leave in the order of their events.
 import type { AnalyticsEvents } from '../analytics/index.ts';
 import type { AuthEvents, Permission } from '../auth/index.ts';
@@ -107,6 +107,10 @@ function projectWork(desktop: Desktop, hub: WsHub, log: ProjectionSources['log']
 
 async function agentMessage(desktop: Desktop, change: WorkChange, agentId: string, w: ReturnType<Desktop['work']>): Promise<BrowserMessage | undefined> {
   const t = change.tenantId;
+  // A task's offer, acceptance or end: the agent's task offers and tasks as they are now, with their tickets.
+  if (change.task && ['OfferCreated', 'OfferAccepted', 'OfferDeclined', 'ContactEnded'].includes(change.name)) {
+    return { type: 'tasks.changed', ...await desktop.taskViews(t, w) };
+  }
   switch (change.name) {
     case 'OfferCreated': {
       const e = change.payload as WorkChange<'OfferCreated'>['payload'];

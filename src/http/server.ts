@@ -27,6 +27,7 @@ import type { RoutingEngine } from '../routing/index.ts';
 import type { Webhooks } from '../webhooks/index.ts';
 import type { CustomerLookup } from '../integrations/index.ts';
 import type { Tickets } from '../tickets/index.ts';
+import type { TicketChannel } from '../channels/tickets/index.ts';
 import type { Desktop, Recordings } from '../desktop/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import { phoneRoutes } from './routes/phone-routes.ts';
@@ -69,6 +70,8 @@ export interface HttpDeps {
   analytics: Analytics;
   /** Live calls; undefined when SIP is off. */
   calls: ContactCalls | undefined;
+  /** The task channel: tickets routed to agents, accepted on the desktop. */
+  tasks: TicketChannel;
   flowReferences(tenantId: string): FlowReferences;
   hub: WsHub;
   bodyLimit: number;
@@ -151,7 +154,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<FastifyInstance> {
       audio.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
       await contactCenterRoutes(audio, {
         audit: d.audit, numbers: d.numbers, flows: d.flows, prompts: d.prompts, routing: d.routing, interactions: d.interactions, directory: d.directory,
-        calls: d.calls, references: d.flowReferences,
+        calls: d.calls, tasks: d.tasks, references: d.flowReferences,
       });
     });
     api.get('/api/events', { websocket: true, config: authenticated, schema: { tags: ['events'], summary: 'Live events (WebSocket)' } }, (socket, req) => {

@@ -1,7 +1,8 @@
 // Builds each interaction's record from the events of the domains a contact passes through (voice,
-// IVR, routing), in the order they were published: every event is applied after the previous one
-// for the same interaction has been written, and timestamps are the events' own `at`, not the time
-// of writing. When the record is final it publishes InteractionClosed (the cue for reports).
+// IVR, routing, and the ContactArrived/ContactEnded of other channels), in the order they were
+// published: every event is applied after the previous one for the same interaction has been
+// written, and timestamps are the events' own `at`, not the time of writing. When the record is final it publishes InteractionClosed (the cue for reports).
+import type { ContactEvents } from '../channels/tickets/index.ts';
 import type { EventPublisher, EventSubscriber, Logger } from '../kernel/index.ts';
 import type { IvrEvents } from '../ivr/index.ts';
 import type { RoutingEvents } from '../routing/index.ts';
@@ -9,7 +10,7 @@ import type { VoiceEvents } from '../voice/index.ts';
 import type { InteractionEvents } from './interaction-events.ts';
 import type { InteractionStore } from './interaction-store.sql.ts';
 
-type Consumed = VoiceEvents & IvrEvents & RoutingEvents & { CustomerErased: { tenantId: string; customerId: string } };
+type Consumed = VoiceEvents & IvrEvents & RoutingEvents & ContactEvents & { CustomerErased: { tenantId: string; customerId: string } };
 
 export interface InteractionRecorderDeps {
   store: InteractionStore;
@@ -43,6 +44,16 @@ export class InteractionRecorder {
         id: p.callId, channel: 'voice', direction: p.direction, customer_address: p.from, customer_id: await this.#customer(p.tenantId, p.from), dialled: p.to, flow_id: null, language: null,
         queue_id: null, agent_id: null, arrived_at: p.at, ivr_entered_at: null, ivr_left_at: null, queued_at: null, first_offered_at: null, answered_at: null,
         ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: null, recording_id: null, ivr_path: null, updated_at: p.at,
+      });
+    });
+    // A contact of another channel (a ticket's work item): `from` is the customer's id, `to` its queue; the record's notes name what it is about.
+    on('ContactArrived', (p) => p.contactId, async (p) => {
+      if (await s.exists(p.tenantId, p.contactId)) return;
+      await s.create(p.tenantId, {
+        id: p.contactId, channel: p.channel, direction: p.direction, customer_address: null, customer_id: p.from, dialled: null, flow_id: null, language: null,
+        queue_id: p.to, agent_id: null, arrived_at: p.at, ivr_entered_at: null, ivr_left_at: null, queued_at: null, first_offered_at: null, answered_at: null,
+        ended_at: null, wrap_up_ended_at: null, outcome: null, ended_by: null, disposition: null, notes: p.reference ? `${p.reference.kind} ${p.reference.id}` : null,
+        recording_id: null, ivr_path: null, updated_at: p.at,
       });
     });
     on('CallbackRequested', (p) => p.callId, async (p) => {
@@ -149,6 +160,19 @@ export class InteractionRecorder {
         await s.setFirst(p.tenantId, p.callId, 'outcome', outcome);
       }
       await this.#closeIfFinal(p.tenantId, p.callId, p.at);
+    });
+    // The end of a contact of another channel: its agent released it (it has no wrap-up: that ends with it), or it left its queue.
+    on('ContactEnded', (p) => p.contactId, async (p) => {
+      if (!(await s.exists(p.tenantId, p.contactId))) return;
+      await s.closeSegment(p.tenantId, p.contactId, 'offer', p.at, 'withdrawn');
+      await s.closeSegment(p.tenantId, p.contactId, 'queue', p.at, p.reason);
+      await s.update(p.tenantId, p.contactId, { updated_at: p.at });
+      await s.setFirst(p.tenantId, p.contactId, 'ended_at', p.at);
+      await s.setFirst(p.tenantId, p.contactId, 'ended_by', p.endedBy);
+      const row = await s.row(p.tenantId, p.contactId);
+      if (row && !row.outcome) await s.setFirst(p.tenantId, p.contactId, 'outcome', row.answered_at ? 'answered' : p.reason.startsWith('overflow:') ? 'overflowed' : 'abandoned');
+      if (row?.answered_at && !row.wrap_up_ended_at) await s.update(p.tenantId, p.contactId, { wrap_up_ended_at: p.at });
+      await this.#closeIfFinal(p.tenantId, p.contactId, p.at);
     });
     on('CustomerErased', (p) => `erase:${p.customerId}`, async (p) => {
       for (const { recordingIds } of await s.recordingsOf(p.tenantId, p.customerId)) {

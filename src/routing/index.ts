@@ -1,6 +1,6 @@
 // The routing domain: queues, agents, skills, priorities and offers (README.md maps the rules to files).
 export {
-  AGENT_STATES, CHANNELS, CONTACT_STATUSES, PROFICIENCY, ROUTING_ERROR_CODES, ROUTING_STRATEGIES, RoutingError,
+  AGENT_STATES, BACKGROUND_CHANNELS, CHANNELS, CONTACT_STATUSES, DEFAULT_CAPACITY, PROFICIENCY, ROUTING_ERROR_CODES, ROUTING_STRATEGIES, RoutingError, perChannel,
   type Agent, type AgentState, type AgentStatus, type Channel, type Contact, type ContactDistributor, type ContactStatus,
   type ContactStatusKind, type OverflowTarget, type Queue, type QueueStats, type RelaxationStep, type RoutingDecision,
   type RoutingErrorCode, type RoutingStrategy, type SkillRequirement,

@@ -3,7 +3,7 @@
 // the oracle for RoutingCore in tests and its peer in bench/routing-engine.ts.
 import {
   AGENT_STATES, CONTACT_STATUSES, agentHasContacts, checkAgent, checkAgentState, checkContact, checkQueue, checkTime,
-  contactExists, contactState, queueInUse, unknownAgent, unknownContact, unknownQueue,
+  contactExists, contactState, perChannel, queueInUse, unknownAgent, unknownContact, unknownQueue,
   type Agent, type AgentState, type AgentStatus, type Channel, type CheckedQueue, type Contact, type ContactDistributor,
   type ContactStatus, type ContactStatusKind, type Queue, type QueueStats, type RoutingDecision, type SkillRequirement,
 } from './routing-model.ts';
@@ -230,7 +230,7 @@ export class ReferenceMatcher implements ContactDistributor {
     if (!existing) {
       this.#agents.set(def.id, {
         id: def.id, skills: def.skills, capacity: def.capacity, state: AGENT_STATES.Offline, reason: null, stateSince: t, idleSince: null,
-        load: { voice: 0, chat: 0, email: 0, message: 0 }, handled: 0, busyMs: 0, availableMs: 0,
+        load: perChannel(0), handled: 0, busyMs: 0, availableMs: 0,
       });
       return [];
     }

@@ -46,7 +46,7 @@ rule('eligibility: work goes only to an Available agent whose load is below capa
   r.setAgentState('a', 'Busy', T0 + 6);
   r.offerAccepted('v2', T0 + 6);
   assert.deepEqual(r.contactEnded('v2', T0 + 7), [], 'a Busy agent with free capacity is not offered work');
-  assert.deepEqual(r.agent('a')?.load, { voice: 0, chat: 0, email: 0, message: 0 });
+  assert.deepEqual(r.agent('a')?.load, { voice: 0, chat: 0, email: 0, message: 0, task: 0 });
 });
 
 rule('effective requirements: the queue\'s and the contact\'s requirements, the higher minimum for the same skill', (r) => {
@@ -193,6 +193,17 @@ rule('rule 2: an agent is offered contacts while it has free capacity, across ch
   assert.deepEqual(r.contactEnded('c1', T0 + 12), [offer('c3', 'a')]);
 });
 
+rule('rule 2 on the task channel: tasks (capacity 0 by default) fill their own capacity and leave voice capacity free', (r) => {
+  r.upsertQueue(queue('q'), T0);
+  ['t1', 't2', 't3', 't4'].forEach((id, i) => r.enqueue(contact(id, T0 + i, { channel: 'task' }), T0 + 10));
+  assert.deepEqual(available(r, 'a', T0 + 10), [], 'no task capacity by default');
+  assert.deepEqual(r.upsertAgent({ id: 'a', skills: {}, capacity: { voice: 1, task: 3 } }, T0 + 11), [offer('t1', 'a'), offer('t2', 'a'), offer('t3', 'a')]);
+  for (const id of ['t1', 't2', 't3']) r.offerAccepted(id, T0 + 12);
+  assert.deepEqual(r.enqueue(contact('v1', T0 + 13), T0 + 13), [offer('v1', 'a')], 'a call still reaches an agent holding three tasks');
+  assert.deepEqual(r.contactEnded('t2', T0 + 14), [offer('t4', 'a')]);
+  assert.deepEqual(r.agent('a')?.load, { voice: 1, chat: 0, email: 0, message: 0, task: 3 });
+});
+
 rule('rule 3: a declined offer releases the agent and returns with its enqueuedAt, keeping its place (agent set NotReady first)', (r) => {
   r.upsertQueue(queue('q'), T0);
   available(r, 'a', T0);
@@ -315,7 +326,7 @@ rule('upsertAgent: an Available agent whose skills or capacity grew is offered w
   assert.deepEqual(r.enqueue(contact('c', T0 + 1, { channel: 'chat' }), T0 + 1), []);
   assert.deepEqual(r.upsertAgent({ id: 'a', skills: { en: 1, bill: 3 }, capacity: {} }, T0 + 2), [offer('v', 'a')]);
   assert.deepEqual(r.upsertAgent({ id: 'a', skills: { en: 1, bill: 3 }, capacity: { chat: 1 } }, T0 + 3), [offer('c', 'a')]);
-  assert.deepEqual(r.agent('a')?.capacity, { voice: 1, chat: 1, email: 0, message: 0 });
+  assert.deepEqual(r.agent('a')?.capacity, { voice: 1, chat: 1, email: 0, message: 0, task: 0 });
 });
 
 rule('upsertQueue: changed requirements re-match the waiting contacts, best rank first', (r) => {
@@ -358,8 +369,8 @@ rule('agent time: Busy and AfterCallWork count as busy, Available as available, 
   r.contactEnded('k', T0 + 45 * S);
   r.setAgentState('a', 'NotReady', T0 + 50 * S, 'break');
   assert.deepEqual(r.agent('a'), {
-    id: 'a', skills: {}, capacity: { voice: 1, chat: 0, email: 0, message: 0 }, state: 'NotReady', reason: 'break', stateSince: T0 + 50 * S,
-    idleSince: null, load: { voice: 0, chat: 0, email: 0, message: 0 }, handled: 1, busyMs: 30 * S, availableMs: 10 * S, offered: [], assigned: [],
+    id: 'a', skills: {}, capacity: { voice: 1, chat: 0, email: 0, message: 0, task: 0 }, state: 'NotReady', reason: 'break', stateSince: T0 + 50 * S,
+    idleSince: null, load: { voice: 0, chat: 0, email: 0, message: 0, task: 0 }, handled: 1, busyMs: 30 * S, availableMs: 10 * S, offered: [], assigned: [],
   });
   r.setAgentState('a', 'Offline', T0 + 60 * S);
   r.setAgentState('a', 'Available', T0 + 70 * S);
@@ -447,6 +458,7 @@ const agentOp = fc.record({
   skills: fc.dictionary(fc.constantFrom(...SKILLS), fc.integer({ min: 1, max: 5 }), { maxKeys: 3 }),
   voice: fc.integer({ min: 0, max: 1 }),
   chat: fc.integer({ min: 0, max: 3 }),
+  task: fc.integer({ min: 0, max: 3 }),
 });
 const op = fc.oneof(
   { weight: 1, arbitrary: queueOp },
@@ -458,7 +470,7 @@ const op = fc.oneof(
     reason: fc.constantFrom('break', 'missed'),
   }) },
   { weight: 8, arbitrary: fc.record({
-    op: fc.constant('enqueue' as const), c: fc.nat(CONTACTS.length - 1), q: fc.nat(2), channel: fc.constantFrom('voice' as const, 'chat' as const),
+    op: fc.constant('enqueue' as const), c: fc.nat(CONTACTS.length - 1), q: fc.nat(2), channel: fc.constantFrom('voice' as const, 'chat' as const, 'task' as const),
     priority: fc.integer({ min: 0, max: 2 }), requirements: fc.array(req, { maxLength: 1 }), backdate: fc.integer({ min: 0, max: 30_000 }),
   }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }) },
@@ -520,7 +532,7 @@ function plan(o: Op, now: number, oracle: ContactDistributor): (r: ContactDistri
         }, now);
       }
       case 'removeQueue': return r.removeQueue(QUEUES[o.q]!, now);
-      case 'agent': return r.upsertAgent({ id: AGENTS[o.a]!, skills: o.skills, capacity: { voice: o.voice, chat: o.chat } }, now);
+      case 'agent': return r.upsertAgent({ id: AGENTS[o.a]!, skills: o.skills, capacity: { voice: o.voice, chat: o.chat, task: o.task } }, now);
       case 'removeAgent': return r.removeAgent(AGENTS[o.a]!, now);
       case 'state': return r.setAgentState(AGENTS[o.a]!, o.state, now, o.reason);
       case 'enqueue': return r.enqueue({

@@ -16,14 +16,14 @@
 //   drained on every call, so buckets always hold the requirements in force at `now`.
 import FlatQueue from 'flatqueue';
 import {
-  AGENT_STATES, CHANNELS, CONTACT_STATUSES, ROUTING_STRATEGIES, agentHasContacts, checkAgent, checkAgentState, checkContact, checkQueue,
+  AGENT_STATES, CHANNELS, CONTACT_STATUSES, ROUTING_STRATEGIES, agentHasContacts, perChannel, checkAgent, checkAgentState, checkContact, checkQueue,
   checkTime, contactExists, contactState, queueInUse, unknownAgent, unknownContact, unknownQueue,
   type Agent, type AgentState, type AgentStatus, type Channel, type CheckedAgent, type CheckedQueue, type Contact, type ContactDistributor,
   type ContactStatus, type ContactStatusKind, type Queue, type QueueStats, type RoutingDecision, type RoutingStrategy, type SkillRequirement,
 } from './routing-model.ts';
 
 const CHANNEL_COUNT = CHANNELS.length;
-const CHANNEL_INDEX: Record<Channel, number> = { voice: 0, chat: 1, email: 2, message: 3 };
+const CHANNEL_INDEX = Object.fromEntries(CHANNELS.map((ch, i) => [ch, i])) as Record<Channel, number>;
 
 /** An effective requirement set in skill-name order; one shared object per distinct set. */
 interface Requirements {
@@ -780,7 +780,7 @@ export class RoutingCore implements ContactDistributor {
     const a = this.#agents.get(agentId);
     if (!a) return undefined;
     const ids = (s: Set<ContactRec>): string[] => [...s].map((c) => c.id).sort();
-    const load = { voice: 0, chat: 0, email: 0, message: 0 };
+    const load = perChannel(0);
     CHANNELS.forEach((ch, i) => { load[ch] = a.load[i]!; });
     return {
       id: a.id, skills: { ...a.def.skills }, capacity: { ...a.def.capacity }, state: a.state, reason: a.reason, stateSince: a.stateSince,

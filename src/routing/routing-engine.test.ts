@@ -33,6 +33,7 @@ for (const dialect of testStorageTargets()) {
     let bus: MemoryEventBus<RoutingEvents>;
     let events: { name: string; p: Record<string, unknown> }[];
     let channel: TestChannel;
+    let tasks: TestChannel;
     let engine: RoutingEngine;
     let tenant: string;
     let other: string;
@@ -41,6 +42,7 @@ for (const dialect of testStorageTargets()) {
     const build = () => {
       const e = new RoutingEngine({ store: new RoutingStore(storage.db), bus, clock, log: silentLogger });
       e.registerChannel('voice', channel);
+      e.registerChannel('task', tasks);
       return e;
     };
     const named = (name: string) => events.filter((e) => e.name === name).map((e) => e.p);
@@ -63,6 +65,7 @@ for (const dialect of testStorageTargets()) {
       events = [];
       bus.subscribeAll((name, p) => events.push({ name, p: p as Record<string, unknown> }));
       channel = new TestChannel();
+      tasks = new TestChannel();
       engine = build();
       await engine.start();
       queueId = (await engine.saveQueue(tenant, { name: 'Support', settings: { requirements: [{ skill: 'support', minProficiency: 1 }], offerTimeoutSeconds: 20, wrapUpSeconds: 30, dispositions: ['Resolved', 'Escalated'] } })).id;
@@ -213,6 +216,86 @@ for (const dialect of testStorageTargets()) {
       await engine.setAgentState(tenant, 'bob', 'Available');
       await flush();
       assert.deepEqual(channel.offers.map((o) => [o.contactId, o.agentId, o.kind]), [['callback', 'bob', 'callback']]);
+    });
+
+    const task = (id: string) => contact(id, { channel: 'task' as const, data: { ticketId: `ticket-${id}` } });
+    const withTasks = async (agentId: string, capacity: number) => {
+      await engine.setProfile(tenant, agentId, { skills: { support: agentId === 'ann' ? 5 : 2 }, capacity: { voice: 1, task: capacity } });
+    };
+
+    test('tasks (a background channel): accepted, the agent stays Available and still takes a call; after the call they are Available again', async () => {
+      await withTasks('ann', 2);
+      await engine.setAgentState(tenant, 'ann', 'Available');
+      await engine.enqueue(tenant, task('t1'));
+      await flush();
+      assert.deepEqual(tasks.offers.map((o) => o.contactId), ['t1'], 'the task channel delivers task offers');
+      assert.deepEqual(engine.offer(tenant, tasks.last().offerId), { offerId: tasks.last().offerId, contactId: 't1', agentId: 'ann', queueId, channel: 'task' });
+      assert.equal(engine.offer(other, tasks.last().offerId), undefined, 'another workspace does not see the offer');
+      await engine.offerAccepted(tenant, tasks.last().offerId);
+      assert.equal(engine.offer(tenant, tasks.last().offerId), undefined, 'an accepted offer is no longer open');
+      assert.equal((await engine.agent(tenant, 'ann')).state, 'Available');
+      await engine.enqueue(tenant, contact('call'));
+      await flush();
+      await engine.offerAccepted(tenant, channel.last().offerId);
+      assert.equal((await engine.agent(tenant, 'ann')).state, 'Busy');
+      await engine.agentReleased(tenant, 'call', 'ann');
+      clock.advance(30_000);
+      const ann = await engine.agent(tenant, 'ann');
+      assert.deepEqual([ann.state, ann.load.task, ann.load.voice], ['Available', 1, 0], 'the held task does not keep them in wrap-up');
+    });
+
+    test('releasing a task frees its unit with no wrap-up; an agent Busy because every channel was full is Available again', async () => {
+      await engine.setProfile(tenant, 'ann', { skills: { support: 5 }, capacity: { voice: 0, task: 1 } });
+      await engine.setAgentState(tenant, 'ann', 'Available');
+      await engine.enqueue(tenant, task('t1'));
+      clock.advance(10);
+      await engine.enqueue(tenant, task('t2'));
+      await flush();
+      await engine.offerAccepted(tenant, tasks.last().offerId);
+      assert.equal((await engine.agent(tenant, 'ann')).state, 'Busy', 'full on every channel it has');
+      clock.advance(60_000);
+      await engine.agentReleased(tenant, 't1', 'ann');
+      await flush();
+      assert.deepEqual(named('WrapUpStarted'), []);
+      assert.equal((await engine.agent(tenant, 'ann')).state, 'Available');
+      assert.deepEqual(tasks.offers.map((o) => o.contactId), ['t1', 't2'], 'the freed unit takes the next task');
+      await engine.flushed();
+      assert.deepEqual((await new RoutingStore(storage.db).contacts(tenant)).map((c) => [c.id, c.state]), [['t2', 'offered']]);
+    });
+
+    test('accepting one of two task offers that fill every channel keeps the other offer standing', async () => {
+      await engine.setProfile(tenant, 'ann', { skills: { support: 5 }, capacity: { voice: 0, task: 2 } });
+      await engine.setAgentState(tenant, 'ann', 'Available');
+      await engine.enqueue(tenant, task('t1'));
+      await engine.enqueue(tenant, task('t2'));
+      await flush();
+      const [first, second] = tasks.offers;
+      await engine.offerAccepted(tenant, first!.offerId);
+      assert.equal((await engine.agent(tenant, 'ann')).state, 'Busy');
+      assert.equal(engine.offer(tenant, second!.offerId)?.agentId, 'ann', 'still offered');
+      await engine.offerAccepted(tenant, second!.offerId);
+      assert.deepEqual((await engine.agent(tenant, 'ann')).assigned, ['t1', 't2']);
+    });
+
+    test('holding tasks does not hold back a state change; leaving Available withdraws task offers to the next agent', async () => {
+      await withTasks('ann', 2);
+      await withTasks('bob', 2);
+      await engine.setAgentState(tenant, 'ann', 'Available');
+      await engine.enqueue(tenant, task('t1'));
+      await flush();
+      await engine.offerAccepted(tenant, tasks.last().offerId);
+      await engine.enqueue(tenant, task('t2'));
+      await flush();
+      const offered = tasks.last();
+      assert.equal(offered.agentId, 'ann');
+      const ann = await engine.agent(tenant, 'ann');
+      assert.equal(ann.load.task, 2);
+      const lunch = await engine.setAgentState(tenant, 'ann', 'NotReady', 'lunch');
+      assert.deepEqual([lunch.state, lunch.reason, lunch.pending], ['NotReady', 'lunch', null], 'applied at once');
+      assert.deepEqual(named('OfferDeclined').map((p) => [p['offerId'], p['reason']]), [[offered.offerId, 'withdrawn']]);
+      await engine.setAgentState(tenant, 'bob', 'Available');
+      await flush();
+      assert.deepEqual([tasks.last().contactId, tasks.last().agentId], ['t2', 'bob']);
     });
 
     test('a workspace sees only its own queues and agents', async () => {

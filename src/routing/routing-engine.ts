@@ -10,7 +10,7 @@ import type { Clock, EventPublisher, Logger, TimerHandle } from '../kernel/index
 import { DomainError, newId, notFound } from '../kernel/index.ts';
 import { RoutingCore } from './routing-core.ts';
 import type { RoutingEvents } from './routing-events.ts';
-import { type AgentState, type AgentStatus, type Channel, type QueueStats, type RoutingDecision, type SkillRequirement } from './routing-model.ts';
+import { BACKGROUND_CHANNELS, type AgentState, type AgentStatus, type Channel, type QueueStats, type RoutingDecision, type SkillRequirement } from './routing-model.ts';
 import { coreQueue, DEFAULT_QUEUE_SETTINGS, withDefaults, type QueueSettings } from './queue-settings.ts';
 import type { RoutingStore, StoredAgent, StoredContact, StoredQueue } from './routing-store.sql.ts';
 
@@ -266,7 +266,8 @@ export class RoutingEngine {
   async setAgentState(tenantId: string, agentId: string, state: ChosenState, reason: string | null = null): Promise<AgentView> {
     const acd = await this.#acd(tenantId);
     const a = await this.#ensureAgent(tenantId, acd, agentId);
-    const busy = a.state === 'Busy' || a.state === 'AfterCallWork' || this.#holds(acd, agentId);
+    // Busy with background work only (every channel full of tasks) does not hold the choice back.
+    const busy = a.state === 'AfterCallWork' || this.#holds(acd, agentId) || (a.state === 'Busy' && !this.#holdsBackground(acd, agentId));
     if (busy) {
       acd.pending.set(agentId, { state, reason: state === 'NotReady' ? reason ?? 'break' : null });
       return this.#view(acd, agentId)!;
@@ -276,10 +277,20 @@ export class RoutingEngine {
     return this.#view(acd, agentId)!;
   }
 
-  /** Whether the agent has a contact offered, assigned, or handed to them directly. */
+  /** Whether the agent has a contact offered, assigned, or handed to them directly, outside the background channels. */
   #holds(acd: Acd, agentId: string): boolean {
     const s = acd.core.agent(agentId);
-    return !!s && (s.offered.length > 0 || s.assigned.length > 0 || (acd.direct.get(agentId)?.size ?? 0) > 0);
+    const live = (id: string) => !this.#background(acd, id);
+    return !!s && (s.offered.some(live) || s.assigned.some(live) || (acd.direct.get(agentId)?.size ?? 0) > 0);
+  }
+
+  #holdsBackground(acd: Acd, agentId: string): boolean {
+    const s = acd.core.agent(agentId);
+    return !!s && [...s.offered, ...s.assigned].some((id) => this.#background(acd, id));
+  }
+
+  #background(acd: Acd, contactId: string): boolean {
+    return BACKGROUND_CHANNELS.has(acd.contacts.get(contactId)?.channel ?? 'voice');
   }
 
   #changeState(tenantId: string, acd: Acd, agentId: string, state: AgentState, reason: string | null): void {
@@ -294,6 +305,22 @@ export class RoutingEngine {
     this.#d.bus.publish('AgentStateChanged', { tenantId, agentId, state, reason, previous, at: this.#iso(now) });
     void this.#write(() => this.#d.store.putAgent(tenantId, updated, now));
     this.#apply(tenantId, acd, decisions);
+    // Busy only because every channel is full of background work is not leaving: its offers stand.
+    if (state !== 'Available' && (state !== 'Busy' || this.#holds(acd, agentId))) this.#withdrawBackgroundOffers(tenantId, acd, agentId);
+  }
+
+  /** An agent who leaves Available (a call, a break, Offline) does not keep background offers waiting: they go to the next agent, in their place. */
+  #withdrawBackgroundOffers(tenantId: string, acd: Acd, agentId: string): void {
+    for (const offer of [...acd.offers.values()]) {
+      if (offer.agentId !== agentId || !this.#background(acd, offer.contactId)) continue;
+      this.#dropOffer(tenantId, acd, offer.id, 'withdrawn');
+      if (acd.core.contact(offer.contactId)?.status !== 'offered') continue;
+      const decisions = acd.core.offerDeclined(offer.contactId, this.#now());
+      const c = acd.contacts.get(offer.contactId);
+      if (c) { c.state = 'waiting'; c.agentId = null; }
+      void this.#write(() => this.#d.store.setContactState(tenantId, offer.contactId, 'waiting', null));
+      this.#apply(tenantId, acd, decisions);
+    }
   }
 
   // ---- Contacts ------------------------------------------------------------------------------------
@@ -418,12 +445,20 @@ export class RoutingEngine {
     this.#changeState(tenantId, acd, agentId, 'Busy', null);
   }
 
-  /** The agent's part of a contact is over (hang-up or transfer): wrap-up starts. */
+  /**
+   * The agent's part of a contact is over (hang-up or transfer): wrap-up starts. A contact of a
+   * background channel only frees its unit: no wrap-up, and an agent Busy because every channel
+   * was full is Available again.
+   */
   async agentReleased(tenantId: string, contactId: string, agentId: string): Promise<void> {
     const acd = await this.#acd(tenantId);
     const now = this.#now();
     const status = acd.core.contact(contactId);
     const c = acd.contacts.get(contactId);
+    if (c && BACKGROUND_CHANNELS.has(c.channel)) {
+      this.#releaseBackground(tenantId, acd, contactId, agentId);
+      return;
+    }
     const queueId = c?.queueId ?? status?.queueId;
     let decisions: RoutingDecision[] = [];
     if (status?.status === 'assigned' && status.agentId === agentId) {
@@ -448,6 +483,29 @@ export class RoutingEngine {
     if (a && a.state !== 'Offline') this.#changeState(tenantId, acd, agentId, 'AfterCallWork', null);
     this.#apply(tenantId, acd, decisions);
     if (!timer) await this.endWrapUp(tenantId, agentId, null);
+  }
+
+  #releaseBackground(tenantId: string, acd: Acd, contactId: string, agentId: string): void {
+    const status = acd.core.contact(contactId);
+    if (status?.status !== 'assigned' || status.agentId !== agentId) return;
+    const decisions = acd.core.contactEnded(contactId, this.#now());
+    acd.contacts.delete(contactId);
+    acd.acceptedAt.delete(contactId);
+    void this.#write(() => this.#d.store.removeContact(tenantId, contactId));
+    if (acd.agents.get(agentId)?.state === 'Busy' && !this.#holds(acd, agentId) && !acd.wrapUps.has(agentId)) {
+      const next = acd.pending.get(agentId) ?? { state: 'Available' as const, reason: null };
+      acd.pending.delete(agentId);
+      this.#changeState(tenantId, acd, agentId, next.state, next.reason);
+    }
+    this.#apply(tenantId, acd, decisions);
+  }
+
+  /** An offer still open: whose it is and on which channel (undefined once accepted, declined or withdrawn, and for another workspace's ids). */
+  offer(tenantId: string, offerId: string): { offerId: string; contactId: string; agentId: string; queueId: string; channel: Channel } | undefined {
+    const acd = this.#acdNow(tenantId);
+    const o = acd?.offers.get(offerId);
+    if (!acd || !o) return undefined;
+    return { offerId, contactId: o.contactId, agentId: o.agentId, queueId: o.queueId, channel: acd.contacts.get(o.contactId)?.channel ?? 'voice' };
   }
 
   /** Wrap-up is over (its time ran out, or the agent finished it with a disposition). */

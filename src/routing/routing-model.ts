@@ -2,8 +2,23 @@
 // returns, and the checks every implementation applies to its input (see README.md for the rules).
 import { DomainError } from '../kernel/index.ts';
 
-export const CHANNELS = ['voice', 'chat', 'email', 'message'] as const;
+export const CHANNELS = ['voice', 'chat', 'email', 'message', 'task'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** Concurrent contacts per channel an agent takes when their profile names none. */
+export const DEFAULT_CAPACITY: Readonly<Record<Channel, number>> = { voice: 1, chat: 0, email: 0, message: 0, task: 0 };
+
+/**
+ * Channels whose contacts an agent holds alongside other work until they release them (a ticket):
+ * accepting one never makes the agent Busy while they have room, releasing one starts no wrap-up,
+ * and holding one does not hold back a change of state.
+ */
+export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['task']);
+
+/** A count per channel, every channel at `value`. */
+export function perChannel(value: number): Record<Channel, number> {
+  return Object.fromEntries(CHANNELS.map((ch) => [ch, value])) as Record<Channel, number>;
+}
 
 /** Offline -> (login) NotReady | Available | Busy | AfterCallWork, set by the wrapper; the core never changes a state itself. */
 export const AGENT_STATES = {
@@ -62,7 +77,7 @@ export interface Agent {
   id: string;
   /** Skill name -> proficiency 1..5; languages are ordinary skills such as 'lang:cmn'. */
   skills: Readonly<Record<string, number>>;
-  /** Concurrent contacts per channel; absent channels: voice 1, others 0. */
+  /** Concurrent contacts per channel; absent channels: DEFAULT_CAPACITY (voice 1, others 0). */
   capacity: Readonly<Partial<Record<Channel, number>>>;
 }
 
@@ -301,7 +316,7 @@ export function checkAgent(a: Agent): CheckedAgent {
   for (const name of Object.keys(a.skills).sort()) skills[checkId('agent.skills', name)] = checkProficiency(`agent.skills.${name}`, a.skills[name]);
   if (typeof a.capacity !== 'object' || a.capacity === null) throw invalid('agent.capacity', 'must be an object');
   for (const k of Object.keys(a.capacity)) if (!CHANNEL_SET.has(k)) throw invalid(`agent.capacity.${k}`, 'is not a channel');
-  const capacity = { voice: 1, chat: 0, email: 0, message: 0 };
+  const capacity = { ...DEFAULT_CAPACITY };
   for (const ch of CHANNELS) {
     const v = a.capacity[ch];
     if (v !== undefined) capacity[ch] = checkInteger(`agent.capacity.${ch}`, v, 0, 1000);

@@ -17,6 +17,7 @@ import * as m0012 from './migrations/0012-webhooks.ts';
 import * as m0013 from './migrations/0013-analytics.ts';
 import * as m0014 from './migrations/0014-desktop.ts';
 import * as m0015 from './migrations/0015-admin.ts';
+import * as m0016 from './migrations/0016-ticket-routing.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-analytics': m0013,
   '0014-desktop': m0014,
   '0015-admin': m0015,
+  '0016-ticket-routing': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

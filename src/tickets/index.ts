@@ -8,7 +8,7 @@ export {
   type Ticket, type TicketType, type TicketTypeInput, type NewTicket, type TicketChanges, type Comment, type NewComment, type Attachment, type HistoryEntry,
   type SlaPolicy, type SlaPolicyInput, type SlaBreach, type Escalation, type ClockView, type TicketSla, type TicketActor, type TicketRouter,
 } from './ticket-model.ts';
-export { StatusCategory, STATUS_CATEGORIES, MAX_STATUSES, type Workflow, type WorkflowStatus, type Transition } from './workflow.ts';
+export { StatusCategory, STATUS_CATEGORIES, MAX_STATUSES, pathTo, statusOf, type Workflow, type WorkflowStatus, type Transition } from './workflow.ts';
 export { DEFAULT_ATTACHMENT_LIMITS, tooLarge as attachmentTooLarge, type AttachmentLimits } from './attachment-check.ts';
 export { MAX_FIELDS } from './ticket-fields.ts';
 export {

@@ -41,6 +41,8 @@ export interface TicketType {
   /** Allowed categories; empty means free text. */
   categories: string[];
   fields: FieldDefinition[];
+  /** The ACD queue that works new unassigned tickets of this type (routed as tasks); null: not routed. */
+  queueId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +54,8 @@ export interface TicketTypeInput {
   workflow: Workflow;
   categories?: string[] | undefined;
   fields?: { key: string; label: string; type: FieldDefinition['type']; options?: string[] | undefined; required?: boolean | undefined }[] | undefined;
+  /** A queue of the workspace; absent or null: tickets of the type are not routed. */
+  queueId?: string | null | undefined;
 }
 
 /** Where a breached ticket goes and who hears of it. */
@@ -207,10 +211,13 @@ export interface SlaBreach {
   escalation: Escalation | null;
 }
 
-/** The port to the ACD: decides who should work a new, unassigned ticket (see README.md). */
+/** The port to the ACD: decides who should work a new, unassigned ticket of a type with a queue (see README.md). */
 export interface TicketRouter {
-  /** Answers the assignment to apply, or undefined to leave the ticket unassigned. */
-  route(ticket: Ticket): Promise<{ assigneeUserId?: string | null; assigneeTeamId?: string | null } | undefined>;
+  /**
+   * Answers the assignment to apply now, or undefined to leave the ticket unassigned (a router that
+   * queues the ticket assigns it later, when an agent accepts it).
+   */
+  route(tenantId: string, ticket: Ticket, queueId: string): Promise<{ assigneeUserId?: string | null; assigneeTeamId?: string | null } | undefined>;
 }
 
 export const isPriority = (v: unknown): v is Priority => typeof v === 'string' && (PRIORITIES as readonly string[]).includes(v);

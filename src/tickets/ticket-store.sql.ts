@@ -16,7 +16,7 @@ export interface TicketsTables {
   tickets_tenant: { tenant_id: string; next_number: number; seeded_at: string };
   tickets_type: {
     id: string; tenant_id: string; key: string; name: string; workflow: string; categories: string; fields: string; position: number;
-    created_at: string; updated_at: string;
+    queue_id: string | null; created_at: string; updated_at: string;
   };
   tickets_sla_policy: {
     tenant_id: string; type_id: string; priority: string; calendar_id: string | null; first_response_minutes: number | null; resolution_minutes: number | null;
@@ -168,7 +168,7 @@ function toColumns(t: TicketRecord, nextDueAt: number | null): Omit<TicketRow, '
 
 const toType = (r: TicketsTables['tickets_type']): TicketType => ({
   id: r.id, key: r.key, name: r.name, workflow: JSON.parse(r.workflow) as Workflow, categories: JSON.parse(r.categories) as string[],
-  fields: JSON.parse(r.fields) as FieldDefinition[], createdAt: r.created_at, updatedAt: r.updated_at,
+  fields: JSON.parse(r.fields) as FieldDefinition[], queueId: r.queue_id, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 const toPolicy = (r: TicketsTables['tickets_sla_policy']): SlaPolicy => ({
@@ -266,13 +266,14 @@ export class TicketStore {
     const last = await this.#scope.selectFrom('tickets_type').select((eb) => eb.fn.max<number | null>('position').as('p')).executeTakeFirst();
     await this.#scope.insertInto('tickets_type', {
       id: t.id, key: t.key, name: t.name, workflow: JSON.stringify(t.workflow), categories: JSON.stringify(t.categories), fields: JSON.stringify(t.fields),
-      position: Number(last?.p ?? 0) + 1, created_at: t.createdAt, updated_at: t.updatedAt,
+      position: Number(last?.p ?? 0) + 1, queue_id: t.queueId, created_at: t.createdAt, updated_at: t.updatedAt,
     }).execute();
   }
 
   async replaceType(t: TicketType): Promise<boolean> {
     const r = await this.#scope.updateTable('tickets_type').set({
-      key: t.key, name: t.name, workflow: JSON.stringify(t.workflow), categories: JSON.stringify(t.categories), fields: JSON.stringify(t.fields), updated_at: t.updatedAt,
+      key: t.key, name: t.name, workflow: JSON.stringify(t.workflow), categories: JSON.stringify(t.categories), fields: JSON.stringify(t.fields), queue_id: t.queueId,
+      updated_at: t.updatedAt,
     }).where('id', '=', t.id).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

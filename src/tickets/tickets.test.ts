@@ -69,12 +69,14 @@ async function withTickets(dialect: SqlDialectName, start: number, fn: (w: World
       users: new Map([[a.id, new Set(['u-agent', 'u-sup', 'u-other'])], [b.id, new Set(['u-b'])]]),
       teams: new Map([[a.id, new Set(['t-escalations', 't-field'])], [b.id, new Set(['t-b'])]]),
       interactions: new Map([[a.id, new Set(['call-1', 'call-2'])], [b.id, new Set(['call-b'])]]),
+      queues: new Map([[a.id, new Set(['q-support'])], [b.id, new Set(['q-b'])]]),
     };
     const references: TicketReferences = {
       hasUser: async (t, id) => people.users.get(t)?.has(id) ?? false,
       hasTeam: async (t, id) => people.teams.get(t)?.has(id) ?? false,
       hasCustomer: (t, id) => customers.get(t, id).then(() => true, () => false),
       hasInteraction: async (t, id) => people.interactions.get(t)?.has(id) ?? false,
+      hasQueue: async (t, id) => people.queues.get(t)?.has(id) ?? false,
     };
     const rebuild = (r?: TicketRouter) => {
       const s = new Tickets({ db: storage.db, clock, bus, audit, log: silentLogger, calendars, references, attachmentsDir: join(dir, 'attachments'), router: r });
@@ -490,15 +492,37 @@ for (const dialect of testStorageTargets()) {
       assert.deepEqual(set[0]!.escalation, { assigneeUserId: null, assigneeTeamId: null, notifySupervisors: false });
     }));
 
-    test('a TicketRouter assigns new unassigned tickets', async () => {
-      const router: TicketRouter = { route: async (t) => (t.priority === 'urgent' ? { assigneeTeamId: 't-field' } : undefined) };
+    test('a TicketRouter assigns new unassigned tickets of a type that names a queue, and only those', async () => {
+      const asked: [string, string][] = [];
+      const router: TicketRouter = {
+        route: async (_tenantId, t, queueId) => { asked.push([t.subject, queueId]); return t.priority === 'urgent' ? { assigneeTeamId: 't-field' } : undefined; },
+      };
       await withTickets(dialect, THURSDAY_4PM, async ({ tickets, A }) => {
-        const urgent = await tickets.create(A, { subject: 'Gas leak', priority: 'urgent' }, AGENT);
+        const [inquiry] = await tickets.types(A);
+        const routed = await tickets.updateType(A, inquiry!.id, { key: inquiry!.key, name: inquiry!.name, workflow: inquiry!.workflow, queueId: 'q-support' });
+        assert.equal(routed.queueId, 'q-support');
+        assert.equal((await tickets.type(A, inquiry!.id)).queueId, 'q-support', 'stored');
+        const urgent = await tickets.create(A, { type: inquiry!.id, subject: 'Gas leak', priority: 'urgent' }, AGENT);
         assert.equal(urgent.assigneeTeamId, 't-field');
         assert.equal((await tickets.history(A, urgent.id)).at(-1)!.actor.name, 'router');
-        assert.equal((await tickets.create(A, { subject: 'Question' }, AGENT)).assigneeTeamId, null);
-        assert.equal((await tickets.create(A, { subject: 'Mine', priority: 'urgent', assigneeUserId: 'u-agent' }, AGENT)).assigneeTeamId, null, 'an assigned ticket is not routed');
+        assert.equal((await tickets.create(A, { type: inquiry!.id, subject: 'Question' }, AGENT)).assigneeTeamId, null);
+        assert.equal((await tickets.create(A, { type: inquiry!.id, subject: 'Mine', priority: 'urgent', assigneeUserId: 'u-agent' }, AGENT)).assigneeTeamId, null, 'an assigned ticket is not routed');
+        await tickets.create(A, { type: 'complaint', subject: 'Not routed', priority: 'urgent' }, AGENT);
+        assert.deepEqual(asked, [['Gas leak', 'q-support'], ['Question', 'q-support']], 'a type without a queue is not routed');
       }, router);
+    });
+
+    test('a ticket type\'s queue must be a queue of the workspace; replacing the type without one stops routing', async () => {
+      const field = (f: string) => (e: unknown) => code('SB_VALIDATION', 400)(e) && (e as DomainError).details?.['field'] === f;
+      await withTickets(dialect, THURSDAY_4PM, async ({ tickets, A }) => {
+        const workflow = (await tickets.types(A))[0]!.workflow;
+        await assert.rejects(tickets.createType(A, { key: 'billing', name: 'Billing', workflow, queueId: 'q-b' }), field('queueId'));
+        await assert.rejects(tickets.createType(A, { key: 'billing', name: 'Billing', workflow, queueId: 'nope' }), field('queueId'));
+        const created = await tickets.createType(A, { key: 'billing', name: 'Billing', workflow, queueId: 'q-support' });
+        assert.equal(created.queueId, 'q-support');
+        assert.equal((await tickets.updateType(A, created.id, { key: 'billing', name: 'Billing', workflow })).queueId, null);
+        assert.equal((await tickets.types(A)).find((x) => x.key === 'billing')!.queueId, null);
+      });
     });
   });
 }

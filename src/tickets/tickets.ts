@@ -31,6 +31,7 @@ export interface TicketReferences {
   hasTeam(tenantId: string, teamId: string): Promise<boolean>;
   hasCustomer(tenantId: string, customerId: string): Promise<boolean>;
   hasInteraction(tenantId: string, interactionId: string): Promise<boolean>;
+  hasQueue(tenantId: string, queueId: string): Promise<boolean>;
 }
 
 export interface TicketsDeps {
@@ -45,7 +46,7 @@ export interface TicketsDeps {
   /** Directory of the attachment files (`<dataDir>/attachments`). */
   attachmentsDir: string;
   attachmentLimits?: AttachmentLimits | undefined;
-  /** Assigns new unassigned tickets; none by default. */
+  /** Assigns new unassigned tickets of the types that name a queue; none by default. */
   router?: TicketRouter | undefined;
 }
 
@@ -278,6 +279,7 @@ export class Tickets {
   async createType(tenantId: string, input: TicketTypeInput, actor?: TicketActor): Promise<TicketType> {
     const store = await this.#ready(tenantId);
     const checked = checkType(input);
+    await this.#checkQueue(tenantId, checked.queueId);
     if (await store.typeByKey(checked.key)) throw typeExists(checked.key);
     const now = iso(this.#clock.now());
     const type: TicketType = { id: newId(), ...checked, createdAt: now, updatedAt: now };
@@ -299,6 +301,7 @@ export class Tickets {
     const store = await this.#ready(tenantId);
     const current = await this.type(tenantId, id);
     const checked = checkType(input);
+    await this.#checkQueue(tenantId, checked.queueId);
     const holder = await store.typeByKey(checked.key);
     if (holder && holder.id !== id) throw typeExists(checked.key);
     const inUse = await store.statusesInUse(id);
@@ -315,6 +318,10 @@ export class Tickets {
     }
     await this.#record(tenantId, actor, 'ticket_type.updated', id, { key: type.key });
     return type;
+  }
+
+  async #checkQueue(tenantId: string, queueId: string | null): Promise<void> {
+    if (queueId !== null && !await this.#refs.hasQueue(tenantId, queueId)) throw invalid('queueId', 'is not a queue of this workspace');
   }
 
   /** A type that tickets use cannot be deleted (SB_TICKETS_TYPE_IN_USE). */
@@ -491,13 +498,13 @@ export class Tickets {
     });
     this.#bus.publish('TicketCreated', { tenantId, ticketId: id, number: rec.number, typeId: type.id, priority, customerId: rec.customerId, at });
     this.#scheduler.notify(due);
-    if (this.#router && rec.assigneeUserId === null && rec.assigneeTeamId === null) await this.#route(tenantId, toTicket(rec, watcherIds));
+    if (this.#router && type.queueId !== null && rec.assigneeUserId === null && rec.assigneeTeamId === null) await this.#route(tenantId, toTicket(rec, watcherIds), type.queueId);
     return this.get(tenantId, id);
   }
 
-  async #route(tenantId: string, ticket: Ticket): Promise<void> {
+  async #route(tenantId: string, ticket: Ticket, queueId: string): Promise<void> {
     try {
-      const a = await this.#router!.route(ticket);
+      const a = await this.#router!.route(tenantId, ticket, queueId);
       if (a) await this.update(tenantId, ticket.id, { assigneeUserId: a.assigneeUserId, assigneeTeamId: a.assigneeTeamId }, ROUTER_ACTOR);
     } catch (err) {
       this.#log.error({ err, tenantId, ticketId: ticket.id }, 'ticket routing failed; the ticket stays unassigned');
@@ -783,7 +790,7 @@ function checkType(input: TicketTypeInput): Omit<TicketType, 'id' | 'createdAt' 
   const categories = (input.categories ?? []).map((c, i) => text(c, `categories.${i}`, MAX_CATEGORY, false));
   if (categories.length > MAX_CATEGORIES) throw invalid('categories', `can hold at most ${MAX_CATEGORIES}`);
   if (new Set(categories).size !== categories.length) throw invalid('categories', 'must be distinct');
-  return { key: input.key, name, workflow, categories, fields: checkFieldDefinitions(input.fields ?? []) };
+  return { key: input.key, name, workflow, categories, fields: checkFieldDefinitions(input.fields ?? []), queueId: input.queueId ?? null };
 }
 
 function checkCategory(type: TicketType, category: string | null): string | null {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../kernel/index.ts';
 import { DEFAULT_TICKET_TYPES } from './ticket-defaults.ts';
-import { allowedFrom, checkTransition, checkWorkflow, type Workflow } from './workflow.ts';
+import { allowedFrom, checkTransition, checkWorkflow, pathTo, type Workflow } from './workflow.ts';
 
 const rejects = (fn: () => unknown, code: string, field?: string) => assert.throws(fn, (e: unknown) => {
   assert.ok(e instanceof DomainError);
@@ -41,6 +41,18 @@ describe('workflow', () => {
     assert.deepEqual(allowedFrom(service, 'closed'), []);
     rejects(() => checkTransition(service, 'closed', 'new'), 'SB_TICKETS_TRANSITION_FORBIDDEN');
     rejects(() => checkTransition(service, 'new', 'teleported'), 'SB_VALIDATION', 'status');
+  });
+
+  test('pathTo: the fewest transitions to a status of a category, each one allowed', () => {
+    assert.deepEqual(pathTo(service, 'new', 'resolved'), ['in_progress', 'resolved']);
+    assert.deepEqual(pathTo(service, 'waiting_on_customer', 'resolved'), ['resolved']);
+    assert.deepEqual(pathTo(service, 'resolved', 'resolved'), [], 'already there');
+    assert.deepEqual(pathTo(service, 'new', 'closed'), ['in_progress', 'resolved', 'closed']);
+    const path = pathTo(service, 'assigned', 'resolved')!;
+    path.reduce((from, to) => checkTransition(service, from, to).key, 'assigned');
+    assert.equal(pathTo(service, 'closed', 'open'), null, 'closed leads nowhere');
+    const workOrder = DEFAULT_TICKET_TYPES.find((t) => t.key === 'repair')!.workflow;
+    assert.deepEqual(pathTo(workOrder, 'new', 'resolved'), ['assigned', 'scheduled', 'in_progress', 'resolved']);
   });
 
   test('a workflow is refused naming the field: keys, categories, initial, transitions', () => {

@@ -82,3 +82,28 @@ export function checkTransition(w: Workflow, from: string, to: string): Workflow
   }
   return target;
 }
+
+/**
+ * The fewest transitions from `from` to a status of `category` (breadth-first over the transitions,
+ * ties in the workflow's order): the statuses to pass through, the target last. Empty when `from` is
+ * already in the category; null when no path leads there.
+ */
+export function pathTo(w: Workflow, from: string, category: StatusCategory): string[] | null {
+  if (statusOf(w, from)?.category === category) return [];
+  const previous = new Map<string, string>([[from, from]]);
+  const frontier = [from];
+  while (frontier.length > 0) {
+    const at = frontier.shift()!;
+    for (const next of allowedFrom(w, at)) {
+      if (previous.has(next)) continue;
+      previous.set(next, at);
+      if (statusOf(w, next)?.category === category) {
+        const path = [next];
+        for (let s = at; s !== from; s = previous.get(s)!) path.unshift(s);
+        return path;
+      }
+      frontier.push(next);
+    }
+  }
+  return null;
+}

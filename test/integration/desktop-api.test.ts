@@ -81,7 +81,7 @@ for (const dialect of testStorageTargets()) {
       assert.equal(body.agent.state, 'Offline');
       assert.deepEqual(body.phones.map((p: { username: string }) => p.username), ['1001']);
       assert.ok(body.reasons.includes('lunch'));
-      assert.deepEqual(body.work, { offer: null, call: null, wrapUp: null });
+      assert.deepEqual(body.work, { offer: null, call: null, wrapUp: null, taskOffers: [], tasks: [] });
       assert.deepEqual(body.settings, { stationPhoneId: null, autoAnswer: false });
 
       const mine = body.phones[0].id as string;

@@ -147,6 +147,7 @@ const MATRIX: Record<string, Case> = {
   'POST /api/calls/:id/transfer': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/transfer`, payload: { target: { queue: anyInteraction } } }) },
   'GET /api/agents/me/calls': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: '/api/agents/me/calls' }) },
   'POST /api/agents/me/offers/:offerId/reject': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/agents/me/offers/${anyInteraction}/reject` }) },
+  'POST /api/agents/me/offers/:offerId/accept': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/agents/me/offers/${anyInteraction}/accept` }) },
   'POST /api/calls/:id/mute': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/mute`, payload: { muted: true } }) },
   'POST /api/calls/:id/dtmf': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/dtmf`, payload: { digits: '123#' } }) },
   'POST /api/calls/:id/hangup': { allowed: ['admin', 'supervisor', 'agent'], request: async () => ({ url: `/api/calls/${anyInteraction}/hangup` }) },

@@ -198,6 +198,30 @@ for (const dialect of testStorageTargets()) {
       });
     }
 
+    test('a task offer of another workspace cannot be accepted or rejected: it answers like an offer that never existed', async () => {
+      const o = t.tenants.other;
+      const workflow = (await t.app.tickets.types(o))[0]!.workflow;
+      const routed = await t.app.tickets.createType(o, { key: 'their-routed', name: 'Their routed type', workflow, queueId: foreign.queue });
+      await t.app.routing.setProfile(o, foreignUser, { skills: {}, capacity: { voice: 1, task: 1 } });
+      await t.app.routing.setAgentState(o, foreignUser, 'Available');
+      const offered = new Promise<string>((resolve) => {
+        const off = t.app.bus.subscribe('OfferCreated', (e) => { if (e.tenantId === o && e.channel === 'task') { off(); resolve(e.offerId); } });
+      });
+      const ticket = await t.app.tickets.create(o, { type: routed.id, subject: 'Their routed ticket' });
+      const offerId = await offered;
+      const before = await snapshot();
+      for (const action of ['accept', 'reject']) {
+        const theirs = await t.app.http.inject({ method: 'POST', url: `/api/agents/me/offers/${offerId}/${action}`, headers: { cookie } });
+        const never = await t.app.http.inject({ method: 'POST', url: `/api/agents/me/offers/${NEVER}/${action}`, headers: { cookie } });
+        assert.equal(theirs.statusCode, never.statusCode, `${action}: ${theirs.body}`);
+        assert.equal(theirs.body, never.body, `${action}: indistinguishable from a missing offer`);
+      }
+      await t.app.ticketChannel.settled();
+      assert.equal(await snapshot(), before, 'the other tenant is untouched');
+      assert.equal(t.app.routing.offer(o, offerId)?.agentId, foreignUser, 'their offer still stands');
+      assert.equal((await t.app.tickets.get(o, ticket.id)).assigneeUserId, null);
+    });
+
     test('lists show only the caller\'s tenant', async () => {
       const users = (await t.app.http.inject({ method: 'GET', url: '/api/users', headers: { cookie } })).json().items as { username: string }[];
       assert.ok(users.length >= 4);

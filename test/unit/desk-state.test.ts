@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyMessage, ivrText } from '../../web/src/pages/agent/desk-state.ts';
-import type { CallView, DeskState, OfferView, WrapUpView } from '../../web/src/pages/agent/desk-api.ts';
+import type { CallView, DeskState, OfferView, TaskOfferView, TaskView, WrapUpView } from '../../web/src/pages/agent/desk-api.ts';
 import { backoffMs } from '../../web/src/pages/agent/live-socket.ts';
 import { formatDuration } from '../../web/src/pages/agent/time.ts';
 import { mergeWallboard, type Wallboard, type WallboardQueue } from '../../web/src/pages/supervisor/wallboard-state.ts';
@@ -15,7 +15,7 @@ const call: CallView = { ...contact, callId: 'c1', connectedAt: '2026-11-22T01:0
 const wrapUp: WrapUpView = { ...contact, startedAt: '2026-11-22T01:03:00.000Z', wrapUpSeconds: 30, dispositions: ['Resolved'] };
 const idle: DeskState = {
   agent: { state: 'Available', reason: null, stateSince: '2026-11-22T00:59:00.000Z', pending: null },
-  settings: { stationPhoneId: null, autoAnswer: false }, phones: [], reasons: ['break'], work: { offer: null, call: null, wrapUp: null },
+  settings: { stationPhoneId: null, autoAnswer: false }, phones: [], reasons: ['break'], work: { offer: null, call: null, wrapUp: null, taskOffers: [], tasks: [] },
 };
 
 test('a call from offer to wrap-up: each message moves the desk on', () => {
@@ -35,7 +35,7 @@ test('a call from offer to wrap-up: each message moves the desk on', () => {
   assert.equal(d.work.call, null, 'wrap-up of the contact ends its call');
   assert.deepEqual(d.work.wrapUp?.dispositions, ['Resolved']);
   d = applyMessage(d, { type: 'wrapup.ended', contactId: 'c1', disposition: 'Resolved' }, ME);
-  assert.deepEqual(d.work, { offer: null, call: null, wrapUp: null });
+  assert.deepEqual(d.work, { offer: null, call: null, wrapUp: null, taskOffers: [], tasks: [] });
 });
 
 test('a stale end does not clear newer work; a transfer or hang-up ends the call', () => {
@@ -46,8 +46,20 @@ test('a stale end does not clear newer work; a transfer or hang-up ends the call
   assert.equal(d.work.call, null);
   d = applyMessage({ ...idle, work: { ...idle.work, call } }, { type: 'call.ended', callId: 'c1', endedBy: 'customer' }, ME);
   assert.equal(d.work.call, null);
-  d = applyMessage({ ...idle, work: { ...idle.work, call } }, { type: 'work.changed', work: { offer: null, call: { ...call, language: 'cmn' }, wrapUp: null } }, ME);
+  d = applyMessage({ ...idle, work: { ...idle.work, call } }, { type: 'work.changed', work: { offer: null, call: { ...call, language: 'cmn' }, wrapUp: null, taskOffers: [], tasks: [] } }, ME);
   assert.equal(d.work.call?.language, 'cmn', 'the whole work replaced');
+});
+
+test('tasks: tasks.changed replaces the task offers and tasks, leaving the call and its offer as they are', () => {
+  const ticket = { id: 't1', number: 7, subject: 'Refund', priority: 'high', status: 'new', statusName: 'New', statusCategory: 'open', customerId: null, customerName: null, resolveThrough: ['in_progress', 'resolved'] };
+  const taskOffer: TaskOfferView = { offerId: 'o-t1', contactId: 'w1', queueId: 'q', queueName: 'Back office', at: '2026-11-22T01:00:00.000Z', timeoutSeconds: 30, ticket };
+  const task: TaskView = { contactId: 'w1', queueId: 'q', queueName: 'Back office', acceptedAt: '2026-11-22T01:00:10.000Z', ticket };
+  let d = applyMessage({ ...idle, work: { ...idle.work, call, offer } }, { type: 'tasks.changed', taskOffers: [taskOffer], tasks: [] }, ME);
+  assert.deepEqual([d.work.taskOffers.map((o) => o.offerId), d.work.call?.callId, d.work.offer?.offerId], [['o-t1'], 'c1', 'o1']);
+  d = applyMessage(d, { type: 'tasks.changed', taskOffers: [], tasks: [task] }, ME);
+  assert.deepEqual([d.work.taskOffers, d.work.tasks.map((x) => x.ticket?.number)], [[], [7]]);
+  d = applyMessage(d, { type: 'tasks.changed', taskOffers: [], tasks: [] }, ME);
+  assert.deepEqual(d.work.tasks, []);
 });
 
 test('state changes: only mine; a chosen state clears what was pending, Busy and wrap-up keep it', () => {

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from '../../auth/index.ts';
 import type { AuditRecord } from '../../audit/index.ts';
+import type { TicketChannel } from '../../channels/tickets/index.ts';
 import { DomainError, notFound } from '../../kernel/index.ts';
 import { FLOW_SCHEMA, validateFlow, type FlowReferences, type Flows, type PromptLibrary } from '../../ivr/index.ts';
 import { QUEUE_SETTINGS_SCHEMA, type AgentView, type ChosenState, type QueueSettings, type RoutingEngine, type StoredQueue } from '../../routing/index.ts';
@@ -23,6 +24,8 @@ export interface ContactCenterRouteDeps {
   directory: Directory;
   /** Live calls; undefined when SIP is off. */
   calls: ContactCalls | undefined;
+  /** The task channel (tickets routed to agents), whose offers an agent accepts on the desktop. */
+  tasks: Pick<TicketChannel, 'accept'>;
   references(tenantId: string): FlowReferences;
 }
 
@@ -97,7 +100,10 @@ const interactionSchema = {
 const skillsBody = { type: 'object', maxProperties: 100, propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: { type: 'integer', minimum: 1, maximum: 5 } } as const;
 const capacityBody = {
   type: 'object', additionalProperties: false,
-  properties: { voice: { type: 'integer', minimum: 0, maximum: 1 }, chat: { type: 'integer', minimum: 0, maximum: 20 }, email: { type: 'integer', minimum: 0, maximum: 50 }, message: { type: 'integer', minimum: 0, maximum: 50 } },
+  properties: {
+    voice: { type: 'integer', minimum: 0, maximum: 1 }, chat: { type: 'integer', minimum: 0, maximum: 20 }, email: { type: 'integer', minimum: 0, maximum: 50 },
+    message: { type: 'integer', minimum: 0, maximum: 50 }, task: { type: 'integer', minimum: 0, maximum: 50, description: 'tickets routed to the agent at once' },
+  },
 } as const;
 const stateBody = {
   type: 'object', required: ['state'], additionalProperties: false,
@@ -415,6 +421,18 @@ export async function contactCenterRoutes(app: FastifyInstance, d: ContactCenter
   }, async (req) => {
     const p = principalOf(req);
     return { ok: await d.routing.rejectOffer(p.tenantId, p.userId, req.params.offerId) };
+  });
+
+  app.post<{ Params: { offerId: string } }>('/api/agents/me/offers/:offerId/accept', {
+    config: requires('agent.desktop'),
+    schema: {
+      tags: ['calls'], summary: 'Accept a task (a routed ticket) offered to me: the ticket is assigned to me; a call\'s offer is answered on the phone (409)',
+      params: { type: 'object', required: ['offerId'], additionalProperties: false, properties: { offerId: id } },
+      response: { 200: { type: 'object', required: ['ok', 'contactId', 'ticketId'], properties: { ok: { type: 'boolean' }, contactId: { type: 'string' }, ticketId: { type: 'string' } } } },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return { ok: true, ...await d.tasks.accept(p.tenantId, p.userId, req.params.offerId) };
   });
 
   app.post<{ Params: { id: string }; Body: { muted: boolean } }>('/api/calls/:id/mute', {

@@ -38,7 +38,29 @@ const wrapUpView = {
     ...contactProperties, startedAt: { type: 'string' }, wrapUpSeconds: { type: ['integer', 'null'] }, dispositions: { type: 'array', items: { type: 'string' } },
   },
 } as const;
-const workView = { type: 'object', required: ['offer', 'call', 'wrapUp'], properties: { offer: offerView, call: callView, wrapUp: wrapUpView } } as const;
+const taskTicket = {
+  type: ['object', 'null'],
+  properties: {
+    id: { type: 'string' }, number: { type: 'integer' }, subject: { type: 'string' }, priority: { type: 'string' }, status: { type: 'string' }, statusName: { type: 'string' },
+    statusCategory: { type: 'string' }, customerId: nullableString, customerName: nullableString,
+    resolveThrough: { type: ['array', 'null'], items: { type: 'string' }, description: 'the statuses Resolve moves the ticket through, the resolved one last' },
+  },
+} as const;
+const taskOfferView = {
+  type: 'object',
+  properties: {
+    offerId: { type: 'string' }, contactId: { type: 'string' }, queueId: { type: 'string' }, queueName: nullableString, at: { type: 'string' },
+    timeoutSeconds: { type: ['integer', 'null'] }, ticket: taskTicket,
+  },
+} as const;
+const taskView = {
+  type: 'object',
+  properties: { contactId: { type: 'string' }, queueId: { type: 'string' }, queueName: nullableString, acceptedAt: { type: 'string' }, ticket: taskTicket },
+} as const;
+const workView = {
+  type: 'object', required: ['offer', 'call', 'wrapUp', 'taskOffers', 'tasks'],
+  properties: { offer: offerView, call: callView, wrapUp: wrapUpView, taskOffers: { type: 'array', items: taskOfferView }, tasks: { type: 'array', items: taskView } },
+} as const;
 const pending = { anyOf: [{ type: 'null' }, { type: 'object', required: ['state', 'reason'], properties: { state: { type: 'string' }, reason: nullableString } }] } as const;
 const settingsSchema = { type: 'object', required: ['stationPhoneId', 'autoAnswer'], properties: { stationPhoneId: nullableString, autoAnswer: { type: 'boolean' } } } as const;
 const phoneSchema = { type: 'object', required: ['id', 'username', 'displayName'], properties: { id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' } } } as const;
@@ -93,7 +115,7 @@ export async function desktopRoutes(app: FastifyInstance, d: DesktopRouteDeps): 
   app.get('/api/desktop/state', {
     config: requires('agent.desktop'),
     schema: {
-      tags: ['desktop'], summary: 'Everything my desktop shows: my state, station and phones, NotReady reasons, and my offer, call and wrap-up now',
+      tags: ['desktop'], summary: 'Everything my desktop shows: my state, station and phones, NotReady reasons, and my offer, call and wrap-up now, and my task offers and tasks',
       response: { 200: stateSchema },
     },
   }, async (req) => {

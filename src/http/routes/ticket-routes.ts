@@ -86,17 +86,18 @@ const typeBody = {
     key: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_-]*$' }, name: { type: 'string', minLength: 1, maxLength: 100 }, workflow: workflowSchema,
     categories: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 }, description: 'allowed categories; empty: free text' },
     fields: { type: 'array', maxItems: MAX_FIELDS, items: fieldDefinition },
+    queueId: { ...nullableId, description: 'the ACD queue that works new unassigned tickets of this type (offered to agents as tasks); null or absent: not routed' },
   },
 } as const;
 const typeSchema = {
-  type: 'object', required: ['id', 'key', 'name', 'workflow', 'categories', 'fields', 'createdAt', 'updatedAt'],
+  type: 'object', required: ['id', 'key', 'name', 'workflow', 'categories', 'fields', 'queueId', 'createdAt', 'updatedAt'],
   properties: {
     id: str, key: str, name: str, workflow: workflowSchema, categories: { type: 'array', items: str },
     fields: {
       type: 'array',
       items: { type: 'object', required: ['key', 'label', 'type', 'options', 'required'], properties: { ...fieldDefinition.properties, options: { type: 'array', items: str } } },
     },
-    createdAt: str, updatedAt: str,
+    queueId: nullableStr, createdAt: str, updatedAt: str,
   },
 } as const;
 

@@ -12,9 +12,12 @@ import { Field, FormMessage, requiredNumber, useAdminErrorText, useFormError } f
 export const LANGUAGE_SKILLS = ['lang:en', 'lang:cmn', 'lang:yue'] as const;
 const LEVELS = [1, 2, 3, 4, 5] as const;
 const CHANNELS = [
-  { channel: 'voice', max: 1 }, { channel: 'chat', max: 20 }, { channel: 'email', max: 50 }, { channel: 'message', max: 50 },
+  { channel: 'voice', max: 1, label: 'admin.channels.voice' }, { channel: 'chat', max: 20, label: 'admin.channels.chat' },
+  { channel: 'email', max: 50, label: 'admin.channels.email' }, { channel: 'message', max: 50, label: 'admin.channels.message' },
+  // Tickets routed through the ACD, held alongside calls.
+  { channel: 'task', max: 50, label: 'desk.tasks.channel' },
 ] as const;
-const DEFAULT_CAPACITY: Record<string, number> = { voice: 1, chat: 0, email: 0, message: 0 };
+const DEFAULT_CAPACITY: Record<string, number> = { voice: 1, chat: 0, email: 0, message: 0, task: 0 };
 
 interface Row { user: User; agent: Agent | undefined }
 
@@ -64,7 +67,7 @@ export function SkillsPage({ me }: { me: Me }) {
                   </ul>
                 ) : <span className="admin-hint">{t('admin.skills.noProfile')}</span>}
               </td>
-              <td className="mono">{CHANNELS.map(({ channel }) => `${t(`admin.channels.${channel}`)} ${(agent?.capacity[channel] ?? DEFAULT_CAPACITY[channel])}`).join(' · ')}</td>
+              <td className="mono">{CHANNELS.map(({ channel, label }) => `${t(label)} ${(agent?.capacity[channel] ?? DEFAULT_CAPACITY[channel])}`).join(' · ')}</td>
               {canWrite && (
                 <td className="actions">
                   <button type="button" data-testid={`edit-skills-${user.username}`} aria-expanded={editing === user.id} onClick={() => { setNotice(null); setEditing(editing === user.id ? null : user.id); }}>{t('users.edit')}</button>
@@ -149,8 +152,8 @@ function ProfileForm({ row, onSaved, onCancel }: { row: Row; onSaved: () => void
       <fieldset>
         <legend>{t('admin.skills.capacity')}</legend>
         <div className="form inline">
-          {CHANNELS.map(({ channel, max }) => (
-            <Field key={channel} label={t(`admin.channels.${channel}`)} name={`capacity.${channel}`} error={err.at(`capacity.${channel}`)} hint={t('admin.skills.capacityHint', { max })}>
+          {CHANNELS.map(({ channel, max, label }) => (
+            <Field key={channel} label={t(label)} name={`capacity.${channel}`} error={err.at(`capacity.${channel}`)} hint={t('admin.skills.capacityHint', { max })}>
               <input name={`capacity-${channel}`} type="number" inputMode="numeric" value={capacity[channel]} onChange={(e) => setCapacity({ ...capacity, [channel]: e.target.value })} />
             </Field>
           ))}

@@ -1,5 +1,5 @@
 // The agent desktop: my station and state, the offer ringing for me with the screen pop, the call
-// with its controls, wrap-up. Driven by the live socket; whenever it (re)connects, the page re-reads
+// with its controls, wrap-up, and tasks (tickets routed to me: accept, open, resolve). Driven by the live socket; whenever it (re)connects, the page re-reads
 // GET /api/desktop/state, so nothing missed while it was down is lost and the page never reloads.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import type { CallView, DeskState, LiveCall, LiveMessage, OfferView, WrapUpView 
 import { applyMessage, ivrText } from './desk-state.ts';
 import { useLiveSocket } from './live-socket.ts';
 import { ScreenPop } from './ScreenPop.tsx';
+import { MyTasks, TaskOffers, type MyTasksHandle, type TaskOffersHandle } from './TasksPanel.tsx';
 import { formatDuration, since, useNow } from './time.ts';
 import { WrapUpPanel, type WrapUpHandle } from './WrapUpPanel.tsx';
 import './desk.css';
@@ -17,6 +18,7 @@ import './desk.css';
 /** The desktop's keyboard shortcuts (Alt + key), listed on the page. */
 const SHORTCUTS = [
   ['A', 'available'], ['N', 'notReady'], ['R', 'reject'], ['H', 'hold'], ['M', 'mute'], ['T', 'transfer'], ['K', 'keypad'], ['O', 'notes'], ['E', 'hangUp'], ['W', 'finish'],
+  ['Y', 'acceptTask'], ['X', 'rejectTask'], ['V', 'resolveTask'],
 ] as const;
 
 export function AgentDesktopPage({ me }: { me: Me }) {
@@ -34,6 +36,8 @@ export function AgentDesktopPage({ me }: { me: Me }) {
   const [resyncs, setResyncs] = useState(0);
   const callRef = useRef<CallControlsHandle>(null);
   const wrapUpRef = useRef<WrapUpHandle>(null);
+  const taskOffersRef = useRef<TaskOffersHandle>(null);
+  const myTasksRef = useRef<MyTasksHandle>(null);
 
   const sync = useCallback(async () => {
     try {
@@ -78,6 +82,8 @@ export function AgentDesktopPage({ me }: { me: Me }) {
   const offer = work?.offer ?? null;
   const call = work?.call ?? null;
   const wrapUp = work?.wrapUp ?? null;
+  const taskOffers = work?.taskOffers ?? [];
+  const tasks = work?.tasks ?? [];
   const contact = call ?? offer ?? wrapUp;
   const contactId = contact?.contactId ?? '';
   const reject = () => { if (offer) void run(() => api('POST', `/api/agents/me/offers/${encodeURIComponent(offer.offerId)}/reject`), () => t('desk.offer.rejected')); };
@@ -94,6 +100,8 @@ export function AgentDesktopPage({ me }: { me: Me }) {
         T: call ? () => callRef.current?.focusTransfer() : undefined, K: call ? () => callRef.current?.focusKeypad() : undefined,
         O: call ? () => callRef.current?.focusNotes() : undefined, E: call ? () => callRef.current?.hangUp() : undefined,
         W: wrapUp ? () => wrapUpRef.current?.finish() : undefined,
+        Y: taskOffers.length ? () => taskOffersRef.current?.acceptFirst() : undefined, X: taskOffers.length ? () => taskOffersRef.current?.rejectFirst() : undefined,
+        V: tasks.length ? () => myTasksRef.current?.resolveFirst() : undefined,
       };
       const f = act[key];
       if (!f) return;
@@ -149,6 +157,7 @@ export function AgentDesktopPage({ me }: { me: Me }) {
             </div>
           </div>
 
+          <TaskOffers ref={taskOffersRef} offers={taskOffers} now={now} run={run} />
           <div className={contact ? 'desk-work' : undefined}>
             <div className="desk-main">
               {offer && <OfferCard offer={offer} now={now} onReject={reject} />}
@@ -178,6 +187,7 @@ export function AgentDesktopPage({ me }: { me: Me }) {
               </form>
             </div>
           )}
+          <MyTasks ref={myTasksRef} tasks={tasks} offers={taskOffers} run={run} />
           <details className="card desk-shortcuts" data-testid="desk-shortcuts">
             <summary>{t('desk.shortcuts.title')}</summary>
             <dl className="facts">

@@ -16,7 +16,43 @@ export interface ContactView {
 export interface OfferView extends ContactView { offerId: string; at: string; timeoutSeconds: number | null }
 export interface CallView extends ContactView { callId: string; connectedAt: string; held: boolean; heldSince: string | null }
 export interface WrapUpView extends ContactView { startedAt: string; wrapUpSeconds: number | null; dispositions: string[] }
-export interface WorkView { offer: OfferView | null; call: CallView | null; wrapUp: WrapUpView | null }
+/** The ticket behind a task (a ticket the ACD routes to agents like a call). */
+export interface TaskTicket {
+  id: string;
+  number: number;
+  subject: string;
+  priority: string;
+  status: string;
+  statusName: string;
+  statusCategory: string;
+  customerId: string | null;
+  customerName: string | null;
+  /** The statuses Resolve moves the ticket through, the resolved one last; null: its workflow leads to none. */
+  resolveThrough: string[] | null;
+}
+export interface TaskOfferView { offerId: string; contactId: string; queueId: string; queueName: string | null; at: string; timeoutSeconds: number | null; ticket: TaskTicket | null }
+export interface TaskView { contactId: string; queueId: string; queueName: string | null; acceptedAt: string; ticket: TaskTicket | null }
+export interface WorkView {
+  offer: OfferView | null;
+  call: CallView | null;
+  wrapUp: WrapUpView | null;
+  taskOffers: TaskOfferView[];
+  tasks: TaskView[];
+}
+
+/** A ticket as GET /api/tickets/:id gives it (the fields the task panel shows). */
+export interface TicketDetail {
+  id: string;
+  number: number;
+  subject: string;
+  description: string;
+  status: string;
+  statusCategory: string;
+  priority: string;
+  customerId: string | null;
+  assigneeUserId: string | null;
+  createdAt: string;
+}
 
 export interface AgentStateView {
   state: string;

@@ -1,6 +1,6 @@
-// The agent desktop's state as live messages change it (pure): what an offer, a call, a wrap-up
-// or a state change on the socket does to what the page shows (docs/events.md, browser messages).
-import type { CallView, DeskState, LiveMessage, OfferView, WrapUpView } from './desk-api.ts';
+// The agent desktop's state as live messages change it (pure): what an offer, a call, a wrap-up,
+// a task or a state change on the socket does to what the page shows (docs/events.md, browser messages).
+import type { CallView, DeskState, LiveMessage, OfferView, TaskOfferView, TaskView, WrapUpView } from './desk-api.ts';
 
 /** "language 1 → main 2 → support": the nodes the caller went through with the menu keys they pressed. */
 export function ivrText(path: OfferView['ivrPath']): string {
@@ -23,6 +23,8 @@ export function applyMessage(d: DeskState, m: LiveMessage, me: string): DeskStat
       };
     case 'work.changed':
       return set(m['work'] as DeskState['work']);
+    case 'tasks.changed':
+      return set({ taskOffers: m['taskOffers'] as TaskOfferView[], tasks: m['tasks'] as TaskView[] });
     case 'offer.created':
       return set({ offer: m['offer'] as OfferView });
     case 'offer.ended':

@@ -3,8 +3,9 @@
 // offers, and where a contact lands across midnight in the tenant's time zone.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { Interaction, Segment, SegmentKind } from '../interactions/index.ts';
-import { contactFacts, customerDigest, isFinal, outcomeContributions, repeats, type Contribution, type FactContext } from './contact-facts.ts';
+import { contactFacts, customerDigest, isFinal, outcomeContributions, repeatedBy, repeats, type Contribution, type FactContext } from './contact-facts.ts';
 import { RollupRows } from './rollup-rows.ts';
 
 const T0 = Date.UTC(2026, 2, 2, 2, 0, 0);
@@ -166,5 +167,17 @@ describe('records and periods', () => {
     assert.equal(repeats({ customerKey: 'k', inbound: true, arrivedAt: T0 + 7 * 86_400_000 + 1 }, first, 7), false);
     assert.equal(repeats({ customerKey: 'k', inbound: false, arrivedAt: T0 + 1000 }, first, 7), false, 'a callback we placed is no repeat');
     assert.equal(repeats({ customerKey: 'other', inbound: true, arrivedAt: T0 + 1000 }, first, 7), false);
+  });
+
+  test('the contacts a set of later ones repeats, for any contacts: exactly those that some later contact repeats', () => {
+    const contact = fc.record({
+      interactionId: fc.uuid(), customerKey: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { nil: null }), inbound: fc.boolean(),
+      // Arrivals on a coarse grid so that equal arrivals and waits of exactly the window are common.
+      arrivedAt: fc.integer({ min: 0, max: 40 }).map((h) => T0 + h * 6 * 3_600_000),
+    });
+    fc.assert(fc.property(fc.array(contact, { maxLength: 30 }), fc.array(contact, { maxLength: 30 }), fc.integer({ min: 0, max: 3 }), (contacts, later, days) => {
+      const expected = new Set(contacts.filter((c) => later.some((l) => repeats(l, c, days))).map((c) => c.interactionId));
+      assert.deepEqual(repeatedBy(contacts, later, days), expected);
+    }), { numRuns: 2000 });
   });
 });

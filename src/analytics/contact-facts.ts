@@ -13,7 +13,7 @@
 //   first entry to the answer (or abandon), against T of the queue that answered (or was left).
 // First-contact resolution and survey scores are added by `outcomeContributions` at the contact's
 // final queue entry and agent (see `ContactRecord`), once they are known.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Interaction, Segment } from '../interactions/index.ts';
 import { isShortAbandon, withinServiceLevel } from './kpi.ts';
 import type { Measures } from './measures.ts';
@@ -83,11 +83,13 @@ export const customerKeyOf = (i: Pick<Interaction, 'customerId' | 'customerAddre
   return key ? customerDigest(key) : null;
 };
 
-export const customerDigest = (key: string): string => createHash('sha256').update(key).digest('base64url').slice(0, 22);
+export const customerDigest = (key: string): string => hash('sha256', key, 'base64url').slice(0, 22);
 
 interface AgentWork {
   agentId: string;
   firstAt: number;
+  /** The earliest start of the agent's offers and talks. */
+  firstOfferOrTalk: number;
   firstTalkSeq: number | null;
   talkMs: number;
   holdMs: number;
@@ -120,21 +122,49 @@ export function queueMeasures(outcome: QueueFact['outcome'], waitMs: number, t: 
   }
 }
 
-function handling(agents: AgentWork[]): Partial<Measures> {
-  const talked = agents.filter((a) => a.firstTalkSeq !== null);
-  if (talked.length === 0) return {};
-  return {
-    handled: 1,
-    talkMs: talked.reduce((s, a) => s + a.talkMs, 0),
-    holdMs: talked.reduce((s, a) => s + a.holdMs, 0),
-    wrapMs: agents.reduce((s, a) => s + a.wrapMs, 0),
-    transferred: talked.some((a) => a.transfers > 0) ? 1 : 0,
-  };
+/** The handling of the agents who took a contact (from one queue entry, or all of them), added to `m`. */
+function addHandling(m: Partial<Measures>, agents: readonly AgentWork[]): Partial<Measures> {
+  let talked = false;
+  let talkMs = 0;
+  let holdMs = 0;
+  let wrapMs = 0;
+  let transferred = 0;
+  for (const a of agents) {
+    wrapMs += a.wrapMs;
+    if (a.firstTalkSeq === null) continue;
+    talked = true;
+    talkMs += a.talkMs;
+    holdMs += a.holdMs;
+    if (a.transfers > 0) transferred = 1;
+  }
+  if (!talked) return m;
+  m.handled = 1;
+  m.talkMs = talkMs;
+  m.holdMs = holdMs;
+  m.wrapMs = wrapMs;
+  m.transferred = transferred;
+  return m;
+}
+
+const bySeq = (a: Segment, b: Segment): number => a.seq - b.seq;
+
+function inSeqOrder(segments: readonly Segment[]): readonly Segment[] {
+  for (let k = 1; k < segments.length; k++) if (segments[k - 1]!.seq > segments[k]!.seq) return [...segments].sort(bySeq);
+  return segments;
 }
 
 export function contactFacts(i: Interaction, ctx: FactContext): ContactFacts {
-  const segs = [...i.segments].sort((a, b) => a.seq - b.seq);
-  const endOf = (s: Segment): number => ms(s.endedAt ?? i.endedAt ?? s.startedAt);
+  const segs = inSeqOrder(i.segments);
+  const n = segs.length;
+  // Each segment's start and end, parsed once; an open segment ends when the interaction did (or at its start).
+  const endedAt = i.endedAt != null ? ms(i.endedAt) : null;
+  const starts = new Array<number>(n);
+  const ends = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const s = segs[k]!;
+    starts[k] = ms(s.startedAt);
+    ends[k] = s.endedAt != null ? ms(s.endedAt) : endedAt ?? starts[k]!;
+  }
   const arrivedAt = ms(i.arrivedAt);
 
   // Agents' work, segment by segment.
@@ -142,66 +172,91 @@ export function contactFacts(i: Interaction, ctx: FactContext): ContactFacts {
   const agentOf = (id: string, at: number): AgentWork => {
     let a = agents.get(id);
     if (!a) {
-      a = { agentId: id, firstAt: at, firstTalkSeq: null, talkMs: 0, holdMs: 0, wrapMs: 0, offers: 0, offersAccepted: 0, offersMissed: 0, transfers: 0 };
+      a = { agentId: id, firstAt: at, firstOfferOrTalk: Infinity, firstTalkSeq: null, talkMs: 0, holdMs: 0, wrapMs: 0, offers: 0, offersAccepted: 0, offersMissed: 0, transfers: 0 };
       agents.set(id, a);
     }
     return a;
   };
-  const talks = segs.filter((s) => s.kind === 'talk' && s.agentId);
-  for (const s of segs) {
-    const start = ms(s.startedAt);
-    if (s.kind === 'offer' && s.agentId) {
+  const talks: number[] = [];
+  const holds: number[] = [];
+  const queues: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const s = segs[k]!;
+    const start = starts[k]!;
+    if (s.kind === 'queue') {
+      if (s.queueId) queues.push(k);
+    } else if (s.kind === 'hold') {
+      holds.push(k);
+    } else if (!s.agentId) {
+      continue;
+    } else if (s.kind === 'offer') {
       const a = agentOf(s.agentId, start);
+      a.firstOfferOrTalk = Math.min(a.firstOfferOrTalk, start);
       a.offers += 1;
       if (s.outcome === 'accepted') a.offersAccepted += 1;
       if (s.outcome && MISSED.has(s.outcome)) a.offersMissed += 1;
-    } else if (s.kind === 'talk' && s.agentId) {
+    } else if (s.kind === 'talk') {
+      talks.push(k);
       const a = agentOf(s.agentId, start);
+      a.firstOfferOrTalk = Math.min(a.firstOfferOrTalk, start);
       a.firstTalkSeq ??= s.seq;
-      a.talkMs += endOf(s) - start;
-    } else if (s.kind === 'wrap-up' && s.agentId) {
-      agentOf(s.agentId, start).wrapMs += endOf(s) - start;
-    } else if (s.kind === 'transfer' && s.agentId) {
+      a.talkMs += ends[k]! - start;
+    } else if (s.kind === 'wrap-up') {
+      agentOf(s.agentId, start).wrapMs += ends[k]! - start;
+    } else if (s.kind === 'transfer') {
       agentOf(s.agentId, start).transfers += 1;
     }
   }
   // A hold belongs to the talk it falls in (the holding agent's, when theirs is among them).
-  for (const h of segs.filter((s) => s.kind === 'hold')) {
-    const start = ms(h.startedAt);
-    const containing = talks.filter((t) => ms(t.startedAt) <= start && start < endOf(t));
-    const talk = containing.find((t) => t.agentId === h.agentId) ?? containing[containing.length - 1];
-    if (!talk) continue;
-    const held = Math.max(0, Math.min(endOf(h), endOf(talk)) - start);
-    const a = agents.get(talk.agentId!)!;
+  for (const h of holds) {
+    const start = starts[h]!;
+    let talk: number | undefined;
+    for (const t of talks) {
+      if (!(starts[t]! <= start && start < ends[t]!)) continue;
+      if (segs[t]!.agentId === segs[h]!.agentId) { talk = t; break; }
+      talk = t;
+    }
+    if (talk === undefined) continue;
+    const held = Math.max(0, Math.min(ends[h]!, ends[talk]!) - start);
+    const a = agents.get(segs[talk]!.agentId!)!;
     a.holdMs += held;
     a.talkMs -= held;
   }
-  for (const a of agents.values()) a.firstAt = Math.min(a.firstAt, ...segs.filter((s) => s.agentId === a.agentId && (s.kind === 'offer' || s.kind === 'talk')).map((s) => ms(s.startedAt)));
+  for (const a of agents.values()) if (a.firstOfferOrTalk !== Infinity) a.firstAt = Math.min(a.firstAt, a.firstOfferOrTalk);
 
   // Queue entries, and which agents each one's answer led to.
-  const queues = segs.filter((s) => s.kind === 'queue' && s.queueId);
-  const entryOfAgent = new Map<string, Segment>();
+  const entryOfAgent = new Map<string, number>();
   for (const a of agents.values()) {
     if (a.firstTalkSeq === null) continue;
-    const entry = queues.filter((q) => q.seq < a.firstTalkSeq! && q.outcome === 'answered').pop();
-    if (entry) entryOfAgent.set(a.agentId, entry);
+    let entry: number | undefined;
+    for (const q of queues) if (segs[q]!.seq < a.firstTalkSeq && segs[q]!.outcome === 'answered') entry = q;
+    if (entry !== undefined) entryOfAgent.set(a.agentId, entry);
   }
   const queueFacts: QueueFact[] = [];
   const contributions: Contribution[] = [];
   for (const q of queues) {
-    const queueId = q.queueId!;
-    const enteredAt = ms(q.startedAt);
-    const outcome = queueOutcome(q.outcome);
-    const waitMs = Math.max(0, endOf(q) - enteredAt);
+    const s = segs[q]!;
+    const queueId = s.queueId!;
+    const enteredAt = starts[q]!;
+    const outcome = queueOutcome(s.outcome);
+    const waitMs = Math.max(0, ends[q]! - enteredAt);
     queueFacts.push({ queueId, enteredAt, outcome, waitMs });
-    const handledHere = [...agents.values()].filter((a) => entryOfAgent.get(a.agentId) === q);
-    contributions.push({
-      dimension: 'queue', key: queueId, at: enteredAt,
-      measures: { ...queueMeasures(outcome, waitMs, ctx.serviceLevelSeconds(queueId), ctx.shortAbandonSeconds(queueId)), ...handling(handledHere) },
-    });
+    const measures = queueMeasures(outcome, waitMs, ctx.serviceLevelSeconds(queueId), ctx.shortAbandonSeconds(queueId));
+    if (entryOfAgent.size > 0) {
+      const handledHere: AgentWork[] = [];
+      for (const a of agents.values()) if (entryOfAgent.get(a.agentId) === q) handledHere.push(a);
+      addHandling(measures, handledHere);
+    }
+    contributions.push({ dimension: 'queue', key: queueId, at: enteredAt, measures });
   }
+  let offers = 0;
+  let offersAccepted = 0;
+  let offersMissed = 0;
   for (const a of agents.values()) {
     const talked = a.firstTalkSeq !== null;
+    offers += a.offers;
+    offersAccepted += a.offersAccepted;
+    offersMissed += a.offersMissed;
     contributions.push({
       dimension: 'agent', key: a.agentId, at: a.firstAt,
       measures: {
@@ -212,21 +267,20 @@ export function contactFacts(i: Interaction, ctx: FactContext): ContactFacts {
   }
 
   // The customer's view: first entry to answer (or to leaving the last queue).
-  let customer: Partial<Measures> = { contacts: 1 };
-  const first = queues[0];
-  if (first) {
-    const answeredEntry = queues.find((q) => q.outcome === 'answered');
-    const last = answeredEntry ?? queues[queues.length - 1]!;
-    const lastOutcome = queueOutcome(last.outcome);
-    const waitMs = Math.max(0, endOf(last) - ms(first.startedAt));
-    customer = { ...customer, ...queueMeasures(lastOutcome, waitMs, ctx.serviceLevelSeconds(last.queueId!), ctx.shortAbandonSeconds(last.queueId!)) };
+  const customer: Partial<Measures> = { contacts: 1 };
+  if (queues.length > 0) {
+    let last = queues[queues.length - 1]!;
+    for (const q of queues) if (segs[q]!.outcome === 'answered') { last = q; break; }
+    const lastQueue = segs[last]!.queueId!;
+    const waitMs = Math.max(0, ends[last]! - starts[queues[0]!]!);
+    Object.assign(customer, queueMeasures(queueOutcome(segs[last]!.outcome), waitMs, ctx.serviceLevelSeconds(lastQueue), ctx.shortAbandonSeconds(lastQueue)));
   }
   const all = [...agents.values()];
   const handled = all.some((a) => a.firstTalkSeq !== null);
-  customer = {
-    ...customer, ...handling(all),
-    offers: all.reduce((s, a) => s + a.offers, 0), offersAccepted: all.reduce((s, a) => s + a.offersAccepted, 0), offersMissed: all.reduce((s, a) => s + a.offersMissed, 0),
-  };
+  addHandling(customer, all);
+  customer.offers = offers;
+  customer.offersAccepted = offersAccepted;
+  customer.offersMissed = offersMissed;
   const inbound = i.direction === 'inbound';
   const did = inbound && i.dialled ? i.dialled : null;
   const disposition = handled ? i.disposition ?? '' : null;
@@ -235,14 +289,15 @@ export function contactFacts(i: Interaction, ctx: FactContext): ContactFacts {
   if (disposition !== null) contributions.push({ dimension: 'disposition', key: disposition, at: arrivedAt, measures: customer });
 
   // Who handled it last: the record's agent when they talked to the customer, else the last who did.
-  const talkedAgents = talks.map((t) => t.agentId!);
-  const finalAgent = i.agentId && talkedAgents.includes(i.agentId) ? i.agentId : talkedAgents[talkedAgents.length - 1] ?? null;
-  const finalEntry = (finalAgent ? entryOfAgent.get(finalAgent) : undefined) ?? queues[queues.length - 1];
+  let finalAgent: string | null = talks.length > 0 ? segs[talks[talks.length - 1]!]!.agentId! : null;
+  if (i.agentId && talks.some((t) => segs[t]!.agentId === i.agentId)) finalAgent = i.agentId;
+  const entry = finalAgent ? entryOfAgent.get(finalAgent) : undefined;
+  const finalEntry = entry ?? (queues.length > 0 ? queues[queues.length - 1]! : undefined);
   const customerKey = customerKeyOf(i);
   const record: ContactRecord = {
     interactionId: i.id, arrivedAt, customerKey, inbound, fcrEligible: inbound && handled && customerKey !== null,
     channel: i.channel, did, disposition,
-    queueId: finalEntry?.queueId ?? null, queueAt: finalEntry ? ms(finalEntry.startedAt) : null,
+    queueId: finalEntry !== undefined ? segs[finalEntry]!.queueId : null, queueAt: finalEntry !== undefined ? starts[finalEntry]! : null,
     agentId: finalAgent, agentAt: finalAgent ? agents.get(finalAgent)!.firstAt : null,
   };
   return { record, queueFacts, contributions };
@@ -262,4 +317,37 @@ export function outcomeContributions(r: ContactRecord, measures: Partial<Measure
 export function repeats(later: Pick<ContactRecord, 'customerKey' | 'inbound' | 'arrivedAt'>, earlier: Pick<ContactRecord, 'customerKey' | 'arrivedAt'>, windowDays: number): boolean {
   return later.inbound && later.customerKey !== null && later.customerKey === earlier.customerKey
     && later.arrivedAt > earlier.arrivedAt && later.arrivedAt - earlier.arrivedAt <= windowDays * 86_400_000;
+}
+
+type Arrival = Pick<ContactRecord, 'interactionId' | 'customerKey' | 'inbound' | 'arrivedAt'>;
+
+/**
+ * The ids of `contacts` that a contact of `later` repeats (`repeats`): for each contact, the first
+ * inbound contact of the same customer that arrived after it, if within the window.
+ */
+export function repeatedBy(contacts: readonly Arrival[], later: readonly Arrival[], windowDays: number): Set<string> {
+  const arrivals = new Map<string, number[]>();
+  for (const l of later) {
+    if (!l.inbound || l.customerKey === null) continue;
+    const list = arrivals.get(l.customerKey);
+    if (list) list.push(l.arrivedAt);
+    else arrivals.set(l.customerKey, [l.arrivedAt]);
+  }
+  for (const list of arrivals.values()) if (list.length > 1) list.sort((a, b) => a - b);
+  const windowMs = windowDays * 86_400_000;
+  const out = new Set<string>();
+  for (const c of contacts) {
+    const list = c.customerKey === null ? undefined : arrivals.get(c.customerKey);
+    if (!list) continue;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! > c.arrivedAt) hi = mid;
+      else lo = mid + 1;
+    }
+    const next = list[lo];
+    if (next !== undefined && next - c.arrivedAt <= windowMs) out.add(c.interactionId);
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 // Contributions and agent state stretches summed into rollup rows, pure: each lands in its
 // 15-minute UTC period and its local day; rows with the same grain, dimension, period and key add up.
-import type { Contribution } from './contact-facts.ts';
-import { addInto, emptyMeasures, isZero } from './measures.ts';
+// Contributions are summed per dimension, key and 15-minute period first; the day rows are the sums
+// of their quarters, taken when the rows are read.
+import type { Contribution, StoredDimension } from './contact-facts.ts';
+import { addInto, emptyMeasures, isZero, type Measures } from './measures.ts';
 import { dayPeriod, quarterPeriod, quarterStart, splitSpan } from './periods.ts';
 import type { RollupRow, StateRow } from './rollups.sql.ts';
 
@@ -19,7 +21,8 @@ const inRange = (r: PeriodRange | undefined, grain: '15m' | 'day', period: strin
 export class RollupRows {
   readonly #timeZone: string;
   readonly #range: PeriodRange | undefined;
-  readonly #rows = new Map<string, RollupRow>();
+  /** Sums by dimension, key and the start of a 15-minute period (epoch ms). */
+  readonly #quarters = new Map<StoredDimension, Map<string, Map<number, Measures>>>();
   readonly #states = new Map<string, StateRow>();
 
   /** With `range`, only periods inside it are kept (a rebuild). */
@@ -30,10 +33,14 @@ export class RollupRows {
 
   add(contributions: readonly Contribution[], sign = 1): void {
     for (const c of contributions) {
+      let keys = this.#quarters.get(c.dimension);
+      if (!keys) { keys = new Map(); this.#quarters.set(c.dimension, keys); }
+      let quarters = keys.get(c.key);
+      if (!quarters) { quarters = new Map(); keys.set(c.key, quarters); }
       const q = quarterStart(c.at);
-      const [quarter, day] = this.#periodsOf(q);
-      this.#addTo('15m', quarter, c, sign);
-      this.#addTo('day', day, c, sign);
+      let m = quarters.get(q);
+      if (!m) { m = emptyMeasures(); quarters.set(q, m); }
+      addInto(m, c.measures, sign);
     }
   }
 
@@ -44,17 +51,6 @@ export class RollupRows {
     let p = this.#periods.get(quarter);
     if (p === undefined) { p = [quarterPeriod(quarter), dayPeriod(this.#timeZone, quarter)]; this.#periods.set(quarter, p); }
     return p;
-  }
-
-  #addTo(grain: '15m' | 'day', period: string, c: Contribution, sign: number): void {
-    if (!inRange(this.#range, grain, period)) return;
-    const id = `${grain}\u0000${c.dimension}\u0000${period}\u0000${c.key}`;
-    let row = this.#rows.get(id);
-    if (!row) {
-      row = { grain, dimension: c.dimension, period, key: c.key, measures: emptyMeasures() };
-      this.#rows.set(id, row);
-    }
-    addInto(row.measures, c.measures, sign);
   }
 
   /** An agent's stretch of a state [start, end), split over the periods it spans. */
@@ -72,8 +68,24 @@ export class RollupRows {
     for (const [p, ms] of days) put('day', p, ms);
   }
 
+  /** The rows with anything in them: 15-minute rows and the day rows they sum to. */
   rows(): RollupRow[] {
-    return [...this.#rows.values()].filter((r) => !isZero(r.measures));
+    const out: RollupRow[] = [];
+    for (const [dimension, keys] of this.#quarters) {
+      for (const [key, quarters] of keys) {
+        const days = new Map<string, Measures>();
+        for (const [q, measures] of quarters) {
+          const [quarter, day] = this.#periodsOf(q);
+          if (inRange(this.#range, '15m', quarter) && !isZero(measures)) out.push({ grain: '15m', dimension, period: quarter, key, measures });
+          if (!inRange(this.#range, 'day', day)) continue;
+          const sum = days.get(day);
+          if (sum) addInto(sum, measures);
+          else days.set(day, addInto(emptyMeasures(), measures));
+        }
+        for (const [day, measures] of days) if (!isZero(measures)) out.push({ grain: 'day', dimension, period: day, key, measures });
+      }
+    }
+    return out;
   }
 
   stateRows(): StateRow[] {

@@ -1,7 +1,10 @@
 // Keeps the rollups: when an interaction closes (InteractionClosed) its facts are added once; when
 // an agent's state changes (AgentStateChanged) the stretch that ended is added; a survey score adds
-// to the contact's rows. `rebuild` recomputes a range of local days exactly from the raw records
-// (interactions, the state log, surveys). Work for one tenant runs in order, one piece at a time.
+// to the contact's rows. Records that arrive in bulk (an import of history) are added by the same `apply`, a
+// batch at a time: the same rows as adding each as it closes, summed in memory by period and key
+// and written once per batch. `rebuild` recomputes a range of local days exactly from the raw
+// records (interactions, the state log, surveys), in bulk too. Work for one tenant runs in order,
+// one piece at a time.
 //
 // First-contact resolution: a handled inbound contact of a known customer is resolved until the same
 // customer contacts again (inbound) within the window; that later contact, when it is rolled up,
@@ -12,13 +15,13 @@ import { DomainError, notFound } from '../kernel/index.ts';
 import type { Interaction, InteractionEvents } from '../interactions/index.ts';
 import type { CrmEvents } from '../crm/index.ts';
 import type { RoutingEvents } from '../routing/index.ts';
-import { contactFacts, customerDigest, isFinal, outcomeContributions, repeats, type ContactFacts, type ContactRecord, type FactContext } from './contact-facts.ts';
-import { scanInteractions, type InteractionSource } from './interaction-scan.ts';
+import { contactFacts, customerDigest, isFinal, outcomeContributions, repeatedBy, repeats, type ContactFacts, type ContactRecord, type FactContext } from './contact-facts.ts';
+import { scanRecords, type InteractionSource } from './interaction-scan.ts';
 import { isSatisfied } from './kpi.ts';
 import type { Measures } from './measures.ts';
 import { addDays, localSpan, quarterPeriod } from './periods.ts';
 import { RollupRows, type PeriodRange } from './rollup-rows.ts';
-import type { AnalyticsScope, CustomerContact, RollupStore, StoredContact } from './rollups.sql.ts';
+import type { CustomerContact, RollupStore, StoredContact } from './rollups.sql.ts';
 import { DEFAULT_SERVICE_LEVEL_SECONDS, queueSettings, type AnalyticsSettings } from './settings.ts';
 import type { SettingsStore } from './settings.sql.ts';
 
@@ -57,12 +60,34 @@ export interface RebuildResult {
 /** Contacts whose handling begins more than this long after they arrived fall outside a rebuild of the day it began. */
 export const REBUILD_MARGIN_MS = 86_400_000;
 
+/** Records a rebuild reads per page, and contacts it resolves per page. */
+const REBUILD_PAGE = 5000;
+/** Records a rebuild sums in memory before it adds their rows to the stored ones. */
+const REBUILD_FLUSH = 100_000;
+const DAY_MS = 86_400_000;
+
 const csatMeasures = (score: number | null): Partial<Measures> =>
   (score === null ? {} : { csatResponses: 1, csatSatisfied: isSatisfied(score) ? 1 : 0, csatScoreSum: score });
 
 const outcomeMeasures = (c: StoredContact): Partial<Measures> => ({
   fcrEligible: c.fcrEligible ? 1 : 0, fcrResolved: c.fcrEligible && c.fcrResolved ? 1 : 0, ...csatMeasures(c.csatScore),
 });
+
+/** Adds a contact's resolution and survey to its rows; a contact with neither adds nothing. */
+const addOutcome = (rows: RollupRows, c: StoredContact): void => {
+  if (c.fcrEligible || c.csatScore !== null) rows.add(outcomeContributions(c, outcomeMeasures(c)));
+};
+
+/** The earliest and latest arrival of contacts. */
+function arrivalSpan(contacts: readonly Pick<ContactRecord, 'arrivedAt'>[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const c of contacts) {
+    if (c.arrivedAt < min) min = c.arrivedAt;
+    if (c.arrivedAt > max) max = c.arrivedAt;
+  }
+  return [min, max];
+}
 
 export class RollupWriter {
   readonly #d: RollupWriterDeps;
@@ -76,7 +101,7 @@ export class RollupWriter {
       this.#unsubscribe.push(deps.bus.subscribe('InteractionClosed', (p) => {
         void this.#enqueue(p.tenantId, async () => {
           const i = await this.#d.interactions.get(p.tenantId, p.interactionId);
-          await this.#apply(p.tenantId, [i]);
+          await this.#add(p.tenantId, [i]);
         }).catch((err: unknown) => this.#d.log.error({ err, interactionId: p.interactionId }, 'interaction could not be rolled up'));
       }));
       this.#unsubscribe.push(deps.bus.subscribe('AgentStateChanged', (p) => {
@@ -127,49 +152,50 @@ export class RollupWriter {
   }
 
   /**
-   * Adds closed interactions to the rollups (records that are not final, or already added, are
-   * skipped); resolves with how many were added. The batch form serves bulk loads.
+   * Adds closed interactions to the rollups: one as it closes, or records that arrive in bulk (an
+   * import of history, a benchmark) a batch at a time, with the same rows either way. A batch's
+   * rows are summed in memory by period and key and written once, with its contacts, their
+   * resolution and the earlier contacts it takes back in one statement each. Records that are not
+   * final, or already added, are skipped; resolves with how many were added. Batches of thousands
+   * of records (ordered by arrival) are written fastest.
    */
   apply(tenantId: string, interactions: readonly Interaction[], context?: WriterContext): Promise<number> {
-    return this.#enqueue(tenantId, () => this.#apply(tenantId, interactions, context));
+    return this.#enqueue(tenantId, () => this.#add(tenantId, interactions, context));
   }
 
-  async #apply(tenantId: string, interactions: readonly Interaction[], context?: WriterContext): Promise<number> {
+  async #add(tenantId: string, interactions: readonly Interaction[], context?: WriterContext): Promise<number> {
     const ctx = context ?? await this.context(tenantId);
-    const facts = interactions.filter(isFinal).map((i) => contactFacts(i, ctx.facts));
+    const days = ctx.settings.fcrWindowDays;
+    const seen = new Set<string>();
+    const facts: ContactFacts[] = [];
+    for (const i of interactions) {
+      if (!isFinal(i) || seen.has(i.id)) continue;
+      seen.add(i.id);
+      facts.push(contactFacts(i, ctx.facts));
+    }
     if (facts.length === 0) return 0;
-    const window = ctx.settings.fcrWindowDays * 86_400_000;
     const fresh = await this.#d.store.transaction(tenantId, async (tx) => {
       const known = await tx.knownContacts(facts.map((f) => f.record.interactionId));
-      const batch = facts.filter((f) => !known.has(f.record.interactionId));
+      const batch = known.size === 0 ? facts : facts.filter((f) => !known.has(f.record.interactionId));
       if (batch.length === 0) return [];
-      const surveys = await tx.surveys(batch.map((f) => f.record.interactionId));
-      const keyed = batch.filter((f) => f.record.customerKey !== null);
-      let earlier: CustomerContact[] = [];
-      if (keyed.length > 0) {
-        const arrivals = keyed.map((f) => f.record.arrivedAt);
-        earlier = await tx.contactsOfCustomers(keyed.map((f) => f.record.customerKey!), Math.min(...arrivals) - window, Math.max(...arrivals) + window);
-      }
-      const byCustomer = new Map<string, Pick<ContactRecord, 'customerKey' | 'inbound' | 'arrivedAt'>[]>();
-      for (const c of [...earlier, ...keyed.map((f) => f.record)]) {
-        const list = byCustomer.get(c.customerKey!) ?? [];
-        list.push(c);
-        byCustomer.set(c.customerKey!, list);
-      }
+      const records = batch.map((f) => f.record);
+      const keyed = records.filter((r) => r.customerKey !== null);
+      const [from, to] = arrivalSpan(keyed);
+      const earlier = keyed.length > 0 ? await tx.customersContacts(keyed.map((r) => r.customerKey!), from - days * DAY_MS, to + days * DAY_MS) : [];
+      const surveys = await tx.surveys(records.map((r) => r.interactionId));
+      // Resolved unless a later inbound contact of the same customer, stored or in the batch, repeats it.
+      const repeated = repeatedBy(keyed, [...earlier, ...keyed], days);
+      const stored = records.map((r): StoredContact => ({ ...r, fcrResolved: r.fcrEligible && !repeated.has(r.interactionId), csatScore: surveys.get(r.interactionId) ?? null }));
+      // Earlier contacts the batch repeats are resolved no more.
+      const standing = earlier.filter((e) => e.fcrEligible && e.fcrResolved);
+      const takenIds = repeatedBy(standing, keyed, days);
+      const taken = standing.filter((e) => takenIds.has(e.interactionId));
       const rows = new RollupRows(ctx.timeZone);
-      const stored: StoredContact[] = batch.map((f) => {
-        const r = f.record;
-        const resolved = r.fcrEligible && !(byCustomer.get(r.customerKey ?? '') ?? []).some((later) => repeats(later, r, ctx.settings.fcrWindowDays));
-        return { ...r, fcrResolved: resolved, csatScore: surveys.get(r.interactionId) ?? null };
-      });
-      const batchOf = new Map<string, ContactRecord[]>();
-      for (const f of keyed) batchOf.set(f.record.customerKey!, [...(batchOf.get(f.record.customerKey!) ?? []), f.record]);
-      const taken = earlier.filter((e) => e.fcrEligible && e.fcrResolved && (batchOf.get(e.customerKey!) ?? []).some((r) => repeats(r, e, ctx.settings.fcrWindowDays)));
       for (const [n, f] of batch.entries()) {
         rows.add(f.contributions);
-        rows.add(outcomeContributions(f.record, outcomeMeasures(stored[n]!)));
+        addOutcome(rows, stored[n]!);
       }
-      for (const e of await tx.contacts(taken.map((c) => c.interactionId))) rows.add(outcomeContributions(e, { fcrResolved: -1 }));
+      for (const e of taken) rows.add(outcomeContributions(e, { fcrResolved: -1 }));
       await tx.insertContacts(stored);
       await tx.setResolved(taken.map((e) => e.interactionId), false);
       await tx.addRollups(rows.rows());
@@ -234,55 +260,53 @@ export class RollupWriter {
       await tx.deleteRollups(range.fromQuarter, range.toQuarter, range.fromDay, range.toDay);
       await tx.deleteContactsArrived(start, end);
     });
-    const rows = new RollupRows(ctx.timeZone, range);
-    let pending: ContactFacts[] = [];
-    let count = 0;
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const surveys = await scope.surveys(pending.map((f) => f.record.interactionId));
-      await scope.insertContacts(pending.map((f) => ({ ...f.record, fcrResolved: f.record.fcrEligible, csatScore: surveys.get(f.record.interactionId) ?? null })));
-      pending = [];
+    // Rows are added to the stored ones, so they can be written whenever enough are summed.
+    let rows = new RollupRows(ctx.timeZone, range);
+    let summed = 0;
+    const flush = async (atLeast: number) => {
+      if (summed < atLeast || summed === 0) return;
+      await scope.addRollups(rows.rows());
+      rows = new RollupRows(ctx.timeZone, range);
+      summed = 0;
     };
-    await scanInteractions(this.#d.interactions, tenantId, start - REBUILD_MARGIN_MS, end, async (listed) => {
-      if (!isFinal(listed)) return;
-      const f = contactFacts(await this.#d.interactions.get(tenantId, listed.id), ctx.facts);
-      rows.add(f.contributions);
-      if (f.record.arrivedAt >= start) {
-        count++;
-        pending.push(f);
-        if (pending.length >= 1000) await flush();
+    let count = 0;
+    await scanRecords(this.#d.interactions, tenantId, start - REBUILD_MARGIN_MS, end, REBUILD_PAGE, async (page) => {
+      const contacts: ContactRecord[] = [];
+      for (const i of page) {
+        if (!isFinal(i)) continue;
+        const f = contactFacts(i, ctx.facts);
+        rows.add(f.contributions);
+        summed++;
+        if (f.record.arrivedAt >= start) contacts.push(f.record);
       }
+      count += contacts.length;
+      const surveys = await scope.surveys(contacts.map((c) => c.interactionId));
+      await scope.insertContacts(contacts.map((c) => ({ ...c, fcrResolved: c.fcrEligible, csatScore: surveys.get(c.interactionId) ?? null })));
+      await flush(REBUILD_FLUSH);
     });
-    await flush();
 
     // Resolution of the contacts now stored for the range, then their outcome rows (and those of the day before that land in it).
-    const window = ctx.settings.fcrWindowDays * 86_400_000;
+    const days = ctx.settings.fcrWindowDays;
     let after: StoredContact | undefined;
     for (;;) {
-      const page = await scope.contactsArrived(start - REBUILD_MARGIN_MS, end, 1000, after);
+      const page = await scope.contactsArrived(start - REBUILD_MARGIN_MS, end, REBUILD_PAGE, after);
       if (page.length === 0) break;
       after = page[page.length - 1];
-      const toCheck = page.filter((c) => c.arrivedAt >= start && c.fcrEligible);
-      const unresolved = await this.#withRepeats(scope, toCheck, window, ctx.settings.fcrWindowDays);
+      const keyed = page.filter((c) => c.arrivedAt >= start && c.fcrEligible && c.customerKey !== null);
+      const [first, last] = arrivalSpan(keyed);
+      const later = keyed.length > 0 ? await scope.contactsOfCustomers(keyed.map((c) => c.customerKey!), first, last + days * DAY_MS) : [];
+      const unresolved = repeatedBy(keyed, later, days);
       await scope.setResolved([...unresolved], false);
-      for (const c of page) rows.add(outcomeContributions(c, outcomeMeasures(unresolved.has(c.interactionId) ? { ...c, fcrResolved: false } : c)));
+      for (const c of page) addOutcome(rows, unresolved.has(c.interactionId) ? { ...c, fcrResolved: false } : c);
+      summed += page.length;
+      await flush(REBUILD_FLUSH);
     }
+    await flush(1);
 
     const stretches = await scope.endedStretches(start, end);
-    for (const s of stretches) rows.addStretch(s.agentId, s.state, s.reason, Math.max(s.startedAt, start), Math.min(s.endedAt!, end));
-    await scope.addRollups(rows.rows());
-    await scope.addStateTime(rows.stateRows());
+    const states = new RollupRows(ctx.timeZone, range);
+    for (const s of stretches) states.addStretch(s.agentId, s.state, s.reason, Math.max(s.startedAt, start), Math.min(s.endedAt!, end));
+    await scope.addStateTime(states.stateRows());
     return { from, to, interactions: count, stateStretches: stretches.length };
-  }
-
-  /** Ids of the contacts that a later inbound contact of the same customer repeats within the window. */
-  async #withRepeats(scope: AnalyticsScope, contacts: readonly StoredContact[], windowMs: number, windowDays: number): Promise<Set<string>> {
-    const out = new Set<string>();
-    const keyed = contacts.filter((c) => c.customerKey !== null);
-    if (keyed.length === 0) return out;
-    const arrivals = keyed.map((c) => c.arrivedAt);
-    const later = await scope.contactsOfCustomers(keyed.map((c) => c.customerKey!), Math.min(...arrivals), Math.max(...arrivals) + windowMs);
-    for (const c of keyed) if (later.some((l) => repeats(l, c, windowDays))) out.add(c.interactionId);
-    return out;
   }
 }

@@ -5,7 +5,11 @@
 // - analytics_contact: one row per rolled-up interaction (idempotence, first-contact resolution, surveys);
 // - analytics_agent_state: the agent state log, one row per stretch of a state;
 // - analytics_survey: one survey score per interaction.
-import { sql, type Kysely } from 'kysely';
+// Rollup rows and contacts are written many per statement: on PostgreSQL one `INSERT … SELECT FROM
+// json_populate_recordset(…)` per batch, a JSON document of the rows read as the table's own row
+// type (only the values that are not empty are sent); on SQLite multi-row `VALUES` whose text Kysely
+// compiles once per row count and statement, bound chunk by chunk.
+import { CompiledQuery, sql, type InsertQueryBuilder, type Kysely } from 'kysely';
 import { newId } from '../kernel/index.ts';
 import { tables, type SqlDatabase, type SqlDialectName } from '../storage/index.ts';
 import { TenantScope } from '../tenancy/index.ts';
@@ -71,6 +75,47 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const msOrNull = (s: string | null) => (s === null ? null : Date.parse(s));
 
+/** A column written in bulk, and what it holds when a row leaves it out: counts are 0, anything else null. */
+type BulkColumn = readonly [name: string, empty: 'null' | 'zero'];
+
+const ROLLUP_COLUMNS: readonly BulkColumn[] = [['grain', 'null'], ['dimension', 'null'], ['period', 'null'], ['key', 'null'], ...COLUMNS.map((c) => [c, 'zero'] as const)];
+const CONTACT_COLUMNS: readonly BulkColumn[] = [
+  'interaction_id', 'arrived_at', 'customer_key', 'inbound', 'fcr_eligible', 'fcr_resolved', 'channel', 'did', 'disposition', 'queue_id', 'queue_at',
+  'agent_id', 'agent_at', 'csat_score',
+].map((c) => [c, 'null'] as const);
+
+const rollupValues = (r: RollupRow): unknown[] => {
+  const v: unknown[] = [r.grain, r.dimension, r.period, r.key];
+  for (const m of MEASURES) v.push(r.measures[m]);
+  return v;
+};
+
+const contactValues = (c: StoredContact): unknown[] => [
+  c.interactionId, iso(c.arrivedAt), c.customerKey, c.inbound ? 1 : 0, c.fcrEligible ? 1 : 0, c.fcrResolved ? 1 : 0, c.channel, c.did, c.disposition,
+  c.queueId, isoOrNull(c.queueAt), c.agentId, isoOrNull(c.agentAt), c.csatScore,
+];
+
+/** Values bound per statement on SQLite, far below its limit (32,766): larger statements bind no faster. */
+const SQLITE_VALUES_PER_STATEMENT = 2000;
+
+type AnyInsert = InsertQueryBuilder<AnalyticsTables, keyof AnalyticsTables, unknown>;
+
+/** How a bulk statement ends (plain, or adding to the rows it meets), named so that its SQLite text is compiled once. */
+interface BulkTail {
+  name: string;
+  apply(qb: AnyInsert): AnyInsert;
+}
+
+const PLAIN: BulkTail = { name: 'plain', apply: (qb) => qb };
+const ADD_TO_ROLLUP: BulkTail = {
+  name: 'add',
+  apply: (qb) => qb.onConflict((oc) => oc.columns(['tenant_id', 'grain', 'dimension', 'period', 'key'] as never[])
+    .doUpdateSet(Object.fromEntries(COLUMNS.map((c) => [c, sql`${sql.ref(`analytics_rollup.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never)) as never,
+};
+
+/** SQLite statement texts of full chunks, by table and tail. */
+const sqliteTexts = new Map<string, string>();
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -102,25 +147,50 @@ export class AnalyticsScope {
     return this.#postgres ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;
   }
 
-  /** Lookups per statement: SQLite's parameter limit, or PostgreSQL's single array. */
+  /**
+   * Lookups per statement: SQLite's parameter limit, or one PostgreSQL array of a size it still looks
+   * up by index (past some thousands it plans a scan of the whole table).
+   */
   get #lookupChunk(): number {
-    return this.#postgres ? 20_000 : 1000;
+    return this.#postgres ? 5000 : 1000;
   }
 
   // ---- Rollups ---------------------------------------------------------------------------------
 
   /** Adds each row's measures to the stored row with the same grain, dimension, period and key (creating it). */
   async addRollups(rows: readonly RollupRow[]): Promise<void> {
-    for (const batch of chunks(rows, 1000)) {
-      const values = batch.map((r) => {
-        const v: Record<string, string | number> = { grain: r.grain, dimension: r.dimension, period: r.period, key: r.key };
-        MEASURES.forEach((m, i) => { v[COLUMNS[i]!] = r.measures[m]; });
-        return v;
-      });
-      await this.#s.insertInto('analytics_rollup', values as never)
-        .onConflict((oc) => oc.columns(['tenant_id', 'grain', 'dimension', 'period', 'key'] as never[])
-          .doUpdateSet(Object.fromEntries(COLUMNS.map((c) => [c, sql`${sql.ref(`analytics_rollup.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never))
-        .execute();
+    await this.#write('analytics_rollup', ROLLUP_COLUMNS, rows.map(rollupValues), ADD_TO_ROLLUP);
+  }
+
+  /** Writes rows of values (in `columns` order), each stamped with the scope's tenant, many per statement. */
+  async #write(table: keyof AnalyticsTables, columns: readonly BulkColumn[], rows: readonly unknown[][], tail: BulkTail): Promise<void> {
+    if (rows.length === 0) return;
+    const names = columns.map(([name]) => name);
+    if (this.#postgres) {
+      const doc = JSON.stringify(rows.map((r) => {
+        const o: Record<string, unknown> = {};
+        columns.forEach(([name, empty], i) => { if (r[i] !== null && !(empty === 'zero' && r[i] === 0)) o[name] = r[i]; });
+        return o;
+      }));
+      const read = columns.map(([name, empty]) => (empty === 'zero' ? sql`coalesce(${sql.ref(name)}, 0)` : sql.ref(name)));
+      const insert = this.#s.db.insertInto(table).columns(['tenant_id', ...names] as never)
+        .expression(sql`select ${this.#s.tenantId}::text, ${sql.join(read)} from json_populate_recordset(null::${sql.table(table)}, ${doc}::json)` as never);
+      await tail.apply(insert as unknown as AnyInsert).execute();
+      return;
+    }
+    const per = Math.max(1, Math.floor(SQLITE_VALUES_PER_STATEMENT / (columns.length + 1)));
+    for (let k = 0; k < rows.length; k += per) {
+      const chunk = rows.slice(k, k + per);
+      const params: unknown[] = [];
+      for (const r of chunk) params.push(...r, this.#s.tenantId);
+      const id = `${table}\u0000${tail.name}\u0000${chunk.length}`;
+      let text = sqliteTexts.get(id);
+      if (text === undefined) {
+        const sample = Object.fromEntries(names.map((n) => [n, null]));
+        text = tail.apply(this.#s.insertInto(table, Array.from({ length: chunk.length }, () => sample) as never) as unknown as AnyInsert).compile().sql;
+        if (chunk.length === per) sqliteTexts.set(id, text);
+      }
+      await this.#s.db.executeQuery(CompiledQuery.raw(text, params));
     }
   }
 
@@ -184,13 +254,18 @@ export class AnalyticsScope {
   }
 
   async insertContacts(rows: readonly StoredContact[]): Promise<void> {
-    for (const batch of chunks(rows, 1000)) {
-      await this.#s.insertInto('analytics_contact', batch.map((c) => ({
-        interaction_id: c.interactionId, arrived_at: iso(c.arrivedAt), customer_key: c.customerKey, inbound: c.inbound ? 1 : 0,
-        fcr_eligible: c.fcrEligible ? 1 : 0, fcr_resolved: c.fcrResolved ? 1 : 0, channel: c.channel, did: c.did, disposition: c.disposition,
-        queue_id: c.queueId, queue_at: isoOrNull(c.queueAt), agent_id: c.agentId, agent_at: isoOrNull(c.agentAt), csat_score: c.csatScore,
-      }))).execute();
+    await this.#write('analytics_contact', CONTACT_COLUMNS, rows.map(contactValues), PLAIN);
+  }
+
+  /** Every stored contact of these customers that arrived in [from, to]. */
+  async customersContacts(keys: readonly string[], from: number, to: number): Promise<StoredContact[]> {
+    const out: StoredContact[] = [];
+    for (const batch of chunks([...new Set(keys)], this.#lookupChunk)) {
+      const rows = await this.#s.selectFrom('analytics_contact').selectAll()
+        .where(this.#in('customer_key', batch)).where('arrived_at', '>=', iso(from)).where('arrived_at', '<=', iso(to)).execute();
+      for (const r of rows) out.push(toContact(r));
     }
+    return out;
   }
 
   /** Contacts of these customers that arrived in [from, to]: what resolution needs of them. */

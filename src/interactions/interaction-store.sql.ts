@@ -1,7 +1,10 @@
 // Interactions in SQLite/PostgreSQL (interaction, interaction_segment): one row per contact with
 // its timestamps and outcome, and its segments in order. Tenant-scoped; only this file names the
-// tables.
-import type { Kysely } from 'kysely';
+// tables. Records that arrive in bulk (an import of history) are written many rows per statement:
+// on PostgreSQL one `INSERT … SELECT FROM json_populate_recordset(…)` per table, a JSON document of
+// the rows read as the table's own row type (empty values left out); on SQLite multi-row `VALUES`
+// whose text Kysely compiles once per row count, bound chunk by chunk.
+import { CompiledQuery, PostgresIntrospector, sql, type Kysely } from 'kysely';
 import { notFound } from '../kernel/index.ts';
 import { tables, type SqlDatabase } from '../storage/index.ts';
 import { TenantScope } from '../tenancy/index.ts';
@@ -25,6 +28,34 @@ interface InteractionTables {
 type Row = InteractionTables['interaction'];
 type SegmentRow = InteractionTables['interaction_segment'];
 
+/** Columns written in bulk, in the order of the values of each row. */
+const ROW_COLUMNS: readonly (keyof Row & string)[] = [
+  'id', 'channel', 'direction', 'customer_address', 'customer_id', 'dialled', 'flow_id', 'language', 'queue_id', 'agent_id', 'arrived_at', 'ivr_entered_at',
+  'ivr_left_at', 'queued_at', 'first_offered_at', 'answered_at', 'ended_at', 'wrap_up_ended_at', 'outcome', 'ended_by', 'offers', 'transfers', 'holds',
+  'hold_ms', 'disposition', 'notes', 'recording_id', 'ivr_path', 'updated_at',
+];
+const SEGMENT_COLUMNS: readonly (keyof SegmentRow & string)[] = ['interaction_id', 'seq', 'kind', 'agent_id', 'queue_id', 'started_at', 'ended_at', 'outcome', 'data'];
+
+/** Values bound per statement on SQLite, far below its limit (32,766): larger statements bind no faster. */
+const SQLITE_VALUES_PER_STATEMENT = 2000;
+/** Ids per lookup: SQLite's `IN` list, or one PostgreSQL array of a size it still looks up by index. */
+const SQLITE_LOOKUP = 1000;
+const POSTGRES_LOOKUP = 5000;
+
+const latest = (...isos: (string | null)[]): string => isos.reduce<string>((a, b) => (b !== null && b > a ? b : a), '');
+
+/** A record's row values in ROW_COLUMNS order; `updated_at` is its latest timestamp. */
+const rowValues = (i: Interaction): unknown[] => [
+  i.id, i.channel, i.direction, i.customerAddress, i.customerId, i.dialled, i.flowId, i.language, i.queueId, i.agentId, i.arrivedAt, i.ivrEnteredAt,
+  i.ivrLeftAt, i.queuedAt, i.firstOfferedAt, i.answeredAt, i.endedAt, i.wrapUpEndedAt, i.outcome, i.endedBy, i.offers, i.transfers, i.holds,
+  i.holdMs, i.disposition, i.notes, i.recordingId, i.ivrPath.length > 0 ? JSON.stringify(i.ivrPath) : null,
+  latest(i.arrivedAt, i.ivrLeftAt, i.endedAt, i.wrapUpEndedAt),
+];
+
+const segmentValues = (interactionId: string, s: Segment): unknown[] => [
+  interactionId, s.seq, s.kind, s.agentId, s.queueId, s.startedAt, s.endedAt, s.outcome, s.data ? JSON.stringify(s.data) : null,
+];
+
 /** Columns a recorder may set on an interaction. */
 export type InteractionPatch = Partial<Omit<Row, 'id' | 'tenant_id' | 'offers' | 'transfers' | 'holds' | 'hold_ms'>>;
 /** Counters a recorder may add to. */
@@ -46,9 +77,14 @@ const toInteraction = (r: Row, segments: Segment[]): Interaction => ({
 
 export class InteractionStore {
   readonly #db: Kysely<InteractionTables>;
+  readonly #postgres: boolean;
+  /** SQLite statement texts of a full chunk, per table. */
+  readonly #chunkSql = new Map<string, string>();
 
   constructor(db: SqlDatabase) {
     this.#db = tables<InteractionTables>(db);
+    // The handle's dialect, as Kysely's own introspector for it tells.
+    this.#postgres = db.introspection instanceof PostgresIntrospector;
   }
 
   #scope(tenantId: string) {
@@ -159,5 +195,77 @@ export class InteractionStore {
     if (q.before) sel = sel.where('arrived_at', '<', q.before);
     const rows = await sel.orderBy('arrived_at', 'desc').orderBy('id', 'desc').limit(Math.min(q.limit ?? 50, 500)).execute();
     return rows.map((r) => toInteraction(r, []));
+  }
+
+  /**
+   * Stores records that arrive in bulk (an import of history), each with its segments, in one
+   * transaction; the counters are the records' own and `updated_at` is each record's latest
+   * timestamp. A record whose id exists fails the whole call (nothing is written).
+   */
+  async insertMany(tenantId: string, records: readonly Interaction[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map(rowValues);
+    const segments: unknown[][] = [];
+    for (const i of records) for (const s of i.segments) segments.push(segmentValues(i.id, s));
+    await this.#scope(tenantId).transaction(async (scope) => {
+      await this.#insertRows(scope, 'interaction', ROW_COLUMNS, rows);
+      await this.#insertRows(scope, 'interaction_segment', SEGMENT_COLUMNS, segments);
+    });
+  }
+
+  /**
+   * Records that arrived in [from, to), oldest first (by arrival, then id), each with its segments in
+   * order; `limit` at a time, after the record `after` (the last of the previous page).
+   */
+  async arrivedBetween(tenantId: string, q: { from: string; to: string; limit: number; after?: { arrivedAt: string; id: string } | undefined }): Promise<Interaction[]> {
+    const scope = this.#scope(tenantId);
+    let sel = scope.selectFrom('interaction').selectAll().where('arrived_at', '>=', q.from).where('arrived_at', '<', q.to);
+    const after = q.after;
+    if (after) sel = sel.where((eb) => eb.or([eb('arrived_at', '>', after.arrivedAt), eb.and([eb('arrived_at', '=', after.arrivedAt), eb('id', '>', after.id)])]));
+    const rows = await sel.orderBy('arrived_at').orderBy('id').limit(q.limit).execute();
+    const segments = new Map<string, Segment[]>(rows.map((r) => [r.id, []]));
+    const ids = [...segments.keys()];
+    const size = this.#postgres ? POSTGRES_LOOKUP : SQLITE_LOOKUP;
+    for (let k = 0; k < ids.length; k += size) {
+      const part = ids.slice(k, k + size);
+      const of = this.#postgres ? sql<boolean>`${sql.ref('interaction_id')} = any(${part}::text[])` : sql<boolean>`${sql.ref('interaction_id')} in (${sql.join(part)})`;
+      for (const s of await scope.selectFrom('interaction_segment').selectAll().where(of).orderBy('interaction_id').orderBy('seq').execute()) {
+        segments.get(s.interaction_id)!.push(toSegment(s));
+      }
+    }
+    return rows.map((r) => toInteraction(r, segments.get(r.id)!));
+  }
+
+  /** Inserts rows of values (in `columns` order), each stamped with the scope's tenant. */
+  async #insertRows(scope: TenantScope<InteractionTables>, table: keyof InteractionTables & string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.#postgres) {
+      const doc = JSON.stringify(rows.map((r) => {
+        const o: Record<string, unknown> = {};
+        columns.forEach((name, i) => { if (r[i] !== null) o[name] = r[i]; });
+        return o;
+      }));
+      const names = sql.join(columns.map((c) => sql.ref(c)));
+      await scope.db.insertInto(table).columns(['tenant_id', ...columns] as never)
+        .expression(sql`select ${scope.tenantId}::text, ${names} from json_populate_recordset(null::${sql.table(table)}, ${doc}::json)` as never).execute();
+      return;
+    }
+    const per = Math.max(1, Math.floor(SQLITE_VALUES_PER_STATEMENT / (columns.length + 1)));
+    for (let k = 0; k < rows.length; k += per) {
+      const chunk = rows.slice(k, k + per);
+      const params: unknown[] = [];
+      for (const r of chunk) params.push(...r, scope.tenantId);
+      await scope.db.executeQuery(CompiledQuery.raw(this.#sqliteInsert(scope, table, columns, chunk.length, per), params));
+    }
+  }
+
+  /** The text of a SQLite insert of `count` rows, compiled by Kysely: columns in order, then tenant_id. */
+  #sqliteInsert(scope: TenantScope<InteractionTables>, table: string, names: readonly string[], count: number, per: number): string {
+    const cached = count === per ? this.#chunkSql.get(table) : undefined;
+    if (cached) return cached;
+    const sample = Object.fromEntries(names.map((n) => [n, null]));
+    const text = scope.insertInto(table as never, Array.from({ length: count }, () => sample) as never).compile().sql;
+    if (count === per) this.#chunkSql.set(table, text);
+    return text;
   }
 }

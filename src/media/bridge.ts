@@ -41,9 +41,8 @@ export class Bridge {
     if (!fin || !fout) return;
     if (fin.codec !== fout.codec) {
       const h = p.header;
-      const payload = p.buf.subarray(h.headerLength, h.headerLength + h.payloadLength);
-      if (fin.codec === 'PCMU') ulawToAlaw(payload, payload, payload.length);
-      else alawToUlaw(payload, payload, payload.length);
+      if (fin.codec === 'PCMU') ulawToAlaw(p.buf, p.buf, h.payloadLength, h.headerLength, h.headerLength);
+      else alawToUlaw(p.buf, p.buf, h.payloadLength, h.headerLength, h.headerLength);
     }
     to.relay(p, fout.payloadType);
   }

@@ -154,6 +154,39 @@ test('buffer versions equal the scalar functions and honour n', () => {
   assert.deepEqual([...small], [...a.subarray(0, 5)]);
 });
 
+test('offsets convert a payload where it lies (after a 12-byte RTP header), equal to converting a view of it', () => {
+  const pcm = Int16Array.from({ length: 200 }, (_, i) => Math.round(30000 * Math.sin(i * 0.21)));
+  const packet = new Uint8Array(12 + 160).fill(0xee);
+  pcmToUlaw(pcm, packet, 160, 40, 12);
+  assert.deepEqual([...packet.subarray(0, 12)], Array(12).fill(0xee), 'the header bytes are untouched');
+  const view = new Uint8Array(160);
+  pcmToUlaw(pcm.subarray(40, 200), view);
+  assert.deepEqual([...packet.subarray(12)], [...view]);
+  const back = new Int16Array(170).fill(9);
+  ulawToPcm(packet, back, undefined, 12, 10);
+  assert.deepEqual([...back.subarray(0, 10)], Array(10).fill(9));
+  assert.deepEqual([...back.subarray(10)], [...view].map(ulawDecode));
+  pcmToAlaw(pcm, packet, 160, 40, 12);
+  const aBack = new Int16Array(160);
+  alawToPcm(packet, aBack, 160, 12);
+  assert.deepEqual([...aBack], [...pcm.subarray(40, 200)].map((x) => alawDecode(alawEncode(x))));
+  // In place at an offset, as a bridge transcodes a relayed packet.
+  const inPlace = packet.slice();
+  alawToUlaw(inPlace, inPlace, 160, 12, 12);
+  const expected = new Uint8Array(160);
+  alawToUlaw(packet.subarray(12), expected);
+  assert.deepEqual([...inPlace.subarray(12)], [...expected]);
+  ulawToAlaw(inPlace, inPlace, 160, 12, 12);
+  ulawToAlaw(expected, expected);
+  assert.deepEqual([...inPlace.subarray(12)], [...expected]);
+  // Offsets past the end convert nothing instead of overrunning.
+  const short = new Int16Array(4).fill(5);
+  ulawToPcm(packet, short, 100, 170);
+  assert.deepEqual([...short.subarray(2)], [5, 5]);
+  ulawToPcm(packet, short, 100, 400);
+  assert.deepEqual([...short], [ulawDecode(packet[170]!), ulawDecode(packet[171]!), 5, 5]);
+});
+
 test('transcoding tables equal decode-then-encode and work in place', () => {
   const codes = Uint8Array.from({ length: 256 }, (_, i) => i);
   const toA = new Uint8Array(256);

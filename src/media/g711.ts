@@ -103,49 +103,53 @@ export function alawDecode(code: number): number {
   return ALAW_DEC[code & 0xff]!;
 }
 
-function count(srcLen: number, dstLen: number, n: number | undefined): number {
-  const max = Math.min(srcLen, dstLen);
+/** How many codes or samples to convert: `n` (default: all that fit), bounded by what both arrays hold past their offsets. */
+function count(srcLen: number, dstLen: number, n: number | undefined, srcOffset: number, dstOffset: number): number {
+  const max = Math.max(0, Math.min(srcLen - srcOffset, dstLen - dstOffset));
   return n === undefined ? max : Math.min(Math.max(0, n | 0), max);
 }
 
+// The array conversions take optional offsets so a packet's payload is converted where it lies in
+// the datagram, with no view allocated per packet.
+
 /** Encodes `n` samples (default: as many as both arrays hold) to µ-law. */
-export function pcmToUlaw(src: Int16Array, dst: Uint8Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+export function pcmToUlaw(src: Int16Array, dst: Uint8Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ULAW_ENC;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]! & 0xffff]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]! & 0xffff]!;
 }
 
 /** Decodes `n` µ-law codes (default: as many as both arrays hold). */
-export function ulawToPcm(src: Uint8Array, dst: Int16Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+export function ulawToPcm(src: Uint8Array, dst: Int16Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ULAW_DEC;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]!]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]!]!;
 }
 
 /** Encodes `n` samples (default: as many as both arrays hold) to A-law. */
-export function pcmToAlaw(src: Int16Array, dst: Uint8Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+export function pcmToAlaw(src: Int16Array, dst: Uint8Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ALAW_ENC;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]! & 0xffff]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]! & 0xffff]!;
 }
 
 /** Decodes `n` A-law codes (default: as many as both arrays hold). */
-export function alawToPcm(src: Uint8Array, dst: Int16Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+export function alawToPcm(src: Uint8Array, dst: Int16Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ALAW_DEC;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]!]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]!]!;
 }
 
-/** µ-law to A-law, code by code; `src` and `dst` may be the same array. */
-export function ulawToAlaw(src: Uint8Array, dst: Uint8Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+/** µ-law to A-law, code by code; `src` and `dst` may be the same array (at the same offset). */
+export function ulawToAlaw(src: Uint8Array, dst: Uint8Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ULAW_TO_ALAW;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]!]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]!]!;
 }
 
-/** A-law to µ-law, code by code; `src` and `dst` may be the same array. */
-export function alawToUlaw(src: Uint8Array, dst: Uint8Array, n?: number): void {
-  const len = count(src.length, dst.length, n);
+/** A-law to µ-law, code by code; `src` and `dst` may be the same array (at the same offset). */
+export function alawToUlaw(src: Uint8Array, dst: Uint8Array, n?: number, srcOffset = 0, dstOffset = 0): void {
+  const len = count(src.length, dst.length, n, srcOffset, dstOffset);
   const t = ALAW_TO_ULAW;
-  for (let i = 0; i < len; i++) dst[i] = t[src[i]!]!;
+  for (let i = 0; i < len; i++) dst[dstOffset + i] = t[src[srcOffset + i]!]!;
 }

@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { silentLogger } from '../kernel/index.ts';
+import { ManualPacingTimer } from './pacing-clock.ts';
+import { LISTEN_MS, RTCP_INTERVAL_MS } from './rtp-session.ts';
 import { MediaEngine } from './media-engine.ts';
 import { ulawToAlaw, ulawEncode, ulawDecode } from './g711.ts';
 import { parseRtp, writeRtpHeader } from './rtp-packet.ts';
@@ -151,25 +153,6 @@ describe('media engine over real UDP', () => {
     ulawToAlaw(payload, expected, 160);
     assert.equal(parseRtp(pb.received[0]!)!.payloadType, 8);
     assert.deepEqual(new Uint8Array(pb.received[0]!.subarray(12)), expected);
-  });
-
-  test('symmetric RTP: the session latches onto where the far end really sends from; other sources are counted and never relayed', async () => {
-    const [a, b] = [await session(), await session()];
-    const [pa, pb, intruder] = [await peer(), await peer(), await peer()];
-    // The SDP names a port nothing listens on (a phone behind NAT): replies must go to the real source.
-    a.configure({ address: '127.0.0.1', port: 9, rtcpPort: 10 }, PCMU);
-    b.configure({ address: '127.0.0.1', port: pb.port, rtcpPort: pb.port + 1 }, PCMU);
-    engine.bridge(a, b);
-    pa.send(a.port);
-    await until('relay to b', () => pb.received.length === 1);
-    intruder.send(a.port, { payload: new Uint8Array(160).fill(0x11) });
-    intruder.send(a.port, { payload: new Uint8Array(160).fill(0x11) });
-    pb.send(b.port);
-    await until('relay back to the latched source', () => pa.received.length === 1);
-    await settle();
-    assert.equal(a.stats.foreign, 2);
-    assert.equal(pb.received.length, 1, 'nothing from the intruder was relayed');
-    assert.equal(intruder.received.length, 0);
   });
 
   test('garbage and truncated packets are counted and dropped; the session keeps working', async () => {
@@ -392,5 +375,60 @@ describe('media engine over real UDP', () => {
   test('clean up: every session closes and the clock stops', () => {
     for (const s of open) s.close();
     assert.equal(engine.activeSessions, 0);
+  });
+});
+
+describe('symmetric RTP on connected sockets (RTCP and listening on a manual timer)', () => {
+  const timer = new ManualPacingTimer();
+  const engine = new MediaEngine({ bindHost: '127.0.0.1', ports: { min: 42100, max: 42199 }, log: silentLogger, timer });
+  const peers: Peer[] = [];
+  const peer = async () => { const p = await new Peer().open(); peers.push(p); return p; };
+  after(() => {
+    for (const p of peers) p.close();
+    engine.close();
+  });
+
+  test('the session latches onto where the far end really sends from; other sources are never relayed, and counted whenever the socket listens', async () => {
+    const [a, b] = [await engine.openSession(), await engine.openSession()];
+    const [pa, pb, intruder] = [await peer(), await peer(), await peer()];
+    // The SDP names a port nothing listens on (a phone behind NAT): replies must go to the real source.
+    a.configure({ address: '127.0.0.1', port: 9, rtcpPort: 10 }, PCMU);
+    b.configure({ address: '127.0.0.1', port: pb.port, rtcpPort: pb.port + 1 }, PCMU);
+    engine.bridge(a, b);
+    const intruderPayload = new Uint8Array(160).fill(0x11);
+    const fromIntruder = () => pb.received.filter((m) => m[12] === 0x11).length;
+    /** The latched far end talks; once b's peer has it, everything sent to a before it was dealt with. */
+    const sync = async () => { const n = pb.received.length; pa.send(a.port); await until('relay to b', () => pb.received.length === n + 1); };
+    await sync();
+    assert.equal(a.connected, true, 'latched and connected');
+    pb.send(b.port);
+    await until('relay back to the latched source', () => pa.received.length === 1);
+    intruder.send(a.port, { payload: intruderPayload });
+    intruder.send(a.port, { payload: intruderPayload });
+    await sync();
+    assert.equal(a.stats.foreign, 0, 'connected: the kernel drops the intruder before the session sees it');
+    // Step to the first RTCP interval (2.5–7.5 s): the socket listens to every source.
+    for (let t = 0; a.connected && t <= 1.5 * RTCP_INTERVAL_MS; t += 20) timer.advance(20);
+    assert.equal(a.connected, false, 'listening');
+    intruder.send(a.port, { payload: intruderPayload });
+    intruder.send(a.port, { payload: intruderPayload });
+    await sync();
+    assert.equal(a.stats.foreign, 2, 'the intruder counted');
+    timer.advance(LISTEN_MS);
+    assert.equal(a.connected, false, 'still listening after foreign packets');
+    intruder.send(a.port, { payload: intruderPayload });
+    await sync();
+    assert.equal(a.stats.foreign, 3);
+    // Two more intervals without foreign packets and it connects again.
+    for (let t = 0; !a.connected && t <= 3 * RTCP_INTERVAL_MS; t += 20) timer.advance(20);
+    assert.equal(a.connected, true);
+    intruder.send(a.port, { payload: intruderPayload });
+    await sync();
+    assert.equal(a.stats.foreign, 3);
+    assert.equal(fromIntruder(), 0, 'nothing from the intruder was relayed');
+    assert.equal(intruder.received.length, 0);
+    pb.send(b.port);
+    await until('the latched source still gets b\'s audio', () => pa.received.length === 2);
+    assert.equal(a.stats.packetsReceived, 5);
   });
 });

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from '../kernel/index.ts';
 import { Bridge } from './bridge.ts';
 import { Mixer } from './mixer.ts';
-import { PacingClock, type PacedTask } from './pacing-clock.ts';
+import { PacingClock, systemPacingTimer, type PacingTimer } from './pacing-clock.ts';
 import { Player, type PromptItem } from './player.ts';
 import { PortPool } from './port-pool.ts';
 import { Recorder } from './recorder.ts';
@@ -25,7 +25,9 @@ export interface MediaEngineDeps {
   recordings?: RecordingStore | undefined;
   tts?: TextToSpeech | undefined;
   clock?: PacingClock;
-  /** Monotonic milliseconds (defaults to performance.now via the pacing clock's timer). */
+  /** Where RTCP intervals wait, and the pacing clock when none is given (default: the system's). */
+  timer?: PacingTimer;
+  /** Monotonic milliseconds (defaults to performance.now). */
   now?: () => number;
   receiveBufferBytes?: number;
 }
@@ -45,9 +47,8 @@ export class MediaEngine {
   readonly #recordings: RecordingStore | undefined;
   readonly #tts: TextToSpeech | undefined;
   readonly #now: () => number;
+  readonly #timer: PacingTimer;
   readonly #sessions = new Set<RtpSession>();
-  readonly #unclockSessions: () => void;
-  #sessionList: RtpSession[] = [];
 
   constructor(deps: MediaEngineDeps) {
     this.#bindHost = deps.bindHost;
@@ -55,20 +56,11 @@ export class MediaEngine {
     this.#log = deps.log;
     this.#recordings = deps.recordings;
     this.#tts = deps.tts;
-    this.clock = deps.clock ?? new PacingClock({ onError: (err) => this.#log.error({ err }, 'paced media task failed') });
+    this.#timer = deps.timer ?? systemPacingTimer;
+    this.clock = deps.clock ?? new PacingClock({ timer: this.#timer, onError: (err) => this.#log.error({ err }, 'paced media task failed') });
     this.#now = deps.now ?? (() => performance.now());
     this.ports = new PortPool(deps.ports, { receiveBufferBytes: deps.receiveBufferBytes });
-    const sessionsTask: PacedTask = { tick: () => { for (const s of this.#sessionList) s.tick(); } };
-    let unclock: (() => void) | undefined;
-    this.#unclockSessions = () => { unclock?.(); unclock = undefined; };
-    this.#onSessions = () => {
-      this.#sessionList = [...this.#sessions];
-      if (this.#sessionList.length > 0) unclock ??= this.clock.add(sessionsTask);
-      else this.#unclockSessions();
-    };
   }
-
-  readonly #onSessions: () => void;
 
   get activeSessions(): number {
     return this.#sessions.size;
@@ -77,17 +69,17 @@ export class MediaEngine {
   /** Opens an RTP session on a free port pair. Throws SB_MEDIA_PORTS_EXHAUSTED when none is left. */
   async openSession(): Promise<RtpSession> {
     const pair = await this.ports.open(this.#bindHost);
+    // Each session keeps its own RTCP timer and joins the pacing clock only while sending RFC 4733
+    // events: the clock ticks only what needs 20 ms.
     const session: RtpSession = new RtpSession(pair, {
       now: this.#now,
       cname: `switchboard@${this.host}`,
-      ended: () => {
-        this.#sessions.delete(session);
-        this.#onSessions();
-      },
+      timer: this.#timer,
+      clock: this.clock,
+      ended: () => { this.#sessions.delete(session); },
       release: () => this.ports.release(pair.port),
     });
     this.#sessions.add(session);
-    this.#onSessions();
     return session;
   }
 
@@ -135,7 +127,6 @@ export class MediaEngine {
   /** Closes every session (shutdown). */
   close(): void {
     for (const s of [...this.#sessions]) s.close();
-    this.#unclockSessions();
     this.clock.stop();
   }
 }

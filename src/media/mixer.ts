@@ -34,7 +34,7 @@ export class Mixer implements PacedTask {
     const fifo = new PcmFifo();
     this.#parties.set(session, {
       session, fifo, frame: new Int16Array(FRAME_SAMPLES), hears: new Set(),
-      detach: session.addPcmSink((pcm) => fifo.push(pcm)),
+      detach: session.addFifoSink(fifo),
     });
   }
 

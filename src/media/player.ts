@@ -97,7 +97,7 @@ export class Player implements PacedTask {
       if (this.#cursor?.item !== item) {
         this.#cursor = { item, offset: 0, tone: item.kind === 'tone' ? new ToneGenerator(item.spec) : undefined, frames: 0 };
       }
-      const n = this.#fill(this.#cursor, frame.subarray(filled));
+      const n = this.#fill(this.#cursor, frame, filled);
       filled += n;
       if (n === 0 || this.#finished(this.#cursor)) { this.#index++; this.#cursor = undefined; }
     }
@@ -110,33 +110,42 @@ export class Player implements PacedTask {
     this.#out(frame);
   }
 
-  /** Copies the next samples of an item; returns how many. */
-  #fill(c: Cursor, into: Int16Array): number {
+  /** Copies the next samples of an item into `frame` from `at` on; returns how many. */
+  #fill(c: Cursor, frame: Int16Array, at: number): number {
     const item = c.item;
+    const room = frame.length - at;
     if (item.kind === 'samples') {
-      const n = Math.min(into.length, item.samples.length - c.offset);
-      into.set(item.samples.subarray(c.offset, c.offset + n));
+      const n = Math.min(room, item.samples.length - c.offset);
+      const src = item.samples;
+      const from = c.offset;
+      for (let i = 0; i < n; i++) frame[at + i] = src[from + i]!;
       c.offset += n;
       return n;
     }
     if (item.kind === 'silence') {
-      const n = Math.min(into.length, Math.round(item.ms * 8) - c.offset);
-      into.fill(0, 0, Math.max(0, n));
-      c.offset += Math.max(0, n);
-      return Math.max(0, n);
+      const n = Math.max(0, Math.min(room, Math.round(item.ms * 8) - c.offset));
+      frame.fill(0, at, at + n);
+      c.offset += n;
+      return n;
     }
     // Tones are generated a whole frame at a time.
-    if (into.length < FRAME_SAMPLES && c.offset === 0) {
-      const tmp = new Int16Array(FRAME_SAMPLES);
-      const more = c.tone!.fill(tmp);
-      into.set(tmp.subarray(0, into.length));
-      c.offset += into.length;
-      return more ? into.length : 0;
+    if (at > 0) {
+      if (c.offset === 0) {
+        const tmp = new Int16Array(FRAME_SAMPLES);
+        const more = c.tone!.fill(tmp);
+        frame.set(tmp.subarray(0, room), at);
+        c.offset += room;
+        return more ? room : 0;
+      }
+      const more = c.tone!.fill(frame.subarray(at));
+      c.offset += room;
+      c.frames++;
+      return more ? room : 0;
     }
-    const more = c.tone!.fill(into);
-    c.offset += into.length;
+    const more = c.tone!.fill(frame);
+    c.offset += room;
     c.frames++;
-    return more ? into.length : 0;
+    return more ? room : 0;
   }
 
   #finished(c: Cursor): boolean {

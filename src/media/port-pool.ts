@@ -2,13 +2,26 @@
 // port, RTCP on the next odd one. Released ports go to the back of the line, so a port is reused
 // as late as possible and stray packets of an ended call do not land in a new one.
 import dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { DomainError } from '../kernel/index.ts';
 
+/**
+ * RTP on `port`, RTCP on `port + 1`. The sockets resolve IP literals synchronously: a send to an
+ * address skips the resolver's deferral, and a connect takes effect before it returns.
+ */
 export interface PortPair {
   port: number;
   rtp: dgram.Socket;
   rtcp: dgram.Socket;
 }
+
+/** dgram's lookup hook: an IP literal is its own address, answered at once; names go to the resolver. */
+const literalLookup = ((hostname: string, options: number, callback: (err: Error | null, address: string, family: number) => void): void => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+}) as unknown as NonNullable<dgram.SocketOptions['lookup']>;
 
 export class PortPool {
   readonly #free: number[] = [];
@@ -51,7 +64,7 @@ export class PortPool {
 
 function bindSocket(host: string, port: number, receiveBufferBytes: number | undefined): Promise<dgram.Socket | undefined> {
   return new Promise((resolve) => {
-    const socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: receiveBufferBytes });
+    const socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: receiveBufferBytes, lookup: literalLookup });
     const fail = () => { socket.close(); resolve(undefined); };
     socket.once('error', fail);
     socket.bind({ address: host, port, exclusive: true }, () => {

@@ -1,9 +1,11 @@
 // Stereo call recording: the caller on the left channel, the agent on the right, 8 kHz 16-bit
 // PCM WAV, written to a RecordingSink in chunks of at least one second and finished with the WAV
-// header on stop. Each channel is fed by the decoded audio of one or more sessions through a
-// FIFO and drained one 20 ms frame per tick of the shared clock, so both channels stay aligned
-// to the same time line whatever the packet timing. While paused (card numbers being keyed) the
-// recording gets silence: neither the voices nor the DTMF tones reach it.
+// header on stop. Each channel is fed by one or more sessions through a FIFO (each packet decoded
+// straight into it) and drained one 20 ms frame per tick of the shared clock, so both channels stay aligned
+// to the same time line whatever the packet timing; each tick interleaves the two FIFOs straight
+// into the chunk being filled, and a full chunk goes to the sink as it is (the sink takes it
+// before `append` returns, so the one chunk buffer is reused with no copy). While paused (card
+// numbers being keyed) the recording gets silence: neither the voices nor the DTMF tones reach it.
 import { FRAME_SAMPLES, type PacedTask, type PacingClock } from './pacing-clock.ts';
 import { PcmFifo } from './pcm-fifo.ts';
 import type { RecordingSink } from './recording-store.ts';
@@ -27,9 +29,7 @@ export class Recorder implements PacedTask {
   readonly #chunkFrames: number;
   readonly #fifos: Record<RecordingChannel, PcmFifo> = { left: new PcmFifo(), right: new PcmFifo() };
   readonly #detach: (() => void)[] = [];
-  readonly #left = new Int16Array(FRAME_SAMPLES);
-  readonly #right = new Int16Array(FRAME_SAMPLES);
-  #chunk: Int16Array;
+  readonly #chunk: Int16Array;
   #chunkFill = 0;
   #frames = 0;
   #pausedFrames = 0;
@@ -49,8 +49,7 @@ export class Recorder implements PacedTask {
 
   /** Feeds a channel with what a session receives. */
   attach(channel: RecordingChannel, session: RtpSession): void {
-    const fifo = this.#fifos[channel];
-    this.#detach.push(session.addPcmSink((pcm) => fifo.push(pcm)));
+    this.#detach.push(session.addFifoSink(this.#fifos[channel]));
   }
 
   /** Feeds a channel directly (audio we generate ourselves, e.g. a prompt played to the caller). */
@@ -75,18 +74,16 @@ export class Recorder implements PacedTask {
   }
 
   tick(): void {
-    this.#fifos.left.pull(this.#left);
-    this.#fifos.right.pull(this.#right);
-    if (this.#paused) {
-      this.#left.fill(0);
-      this.#right.fill(0);
-      this.#pausedFrames++;
-    }
     const chunk = this.#chunk;
-    let o = this.#chunkFill * FRAME_SAMPLES * 2;
-    for (let i = 0; i < FRAME_SAMPLES; i++) {
-      chunk[o++] = this.#left[i]!;
-      chunk[o++] = this.#right[i]!;
+    const o = this.#chunkFill * FRAME_SAMPLES * 2;
+    if (this.#paused) {
+      this.#fifos.left.discard(FRAME_SAMPLES);
+      this.#fifos.right.discard(FRAME_SAMPLES);
+      chunk.fill(0, o, o + FRAME_SAMPLES * 2);
+      this.#pausedFrames++;
+    } else {
+      this.#fifos.left.pullInto(chunk, o, 2, FRAME_SAMPLES);
+      this.#fifos.right.pullInto(chunk, o + 1, 2, FRAME_SAMPLES);
     }
     this.#frames++;
     if (++this.#chunkFill === this.#chunkFrames) this.#flush();
@@ -94,10 +91,12 @@ export class Recorder implements PacedTask {
 
   #flush(): void {
     if (this.#chunkFill === 0) return;
-    const bytes = new Uint8Array(this.#chunk.buffer, 0, this.#chunkFill * FRAME_SAMPLES * 4).slice();
+    const bytes = littleEndian(new Uint8Array(this.#chunk.buffer, 0, this.#chunkFill * FRAME_SAMPLES * 4));
     this.#chunkFill = 0;
     this.#dataBytes += bytes.length;
-    this.#writes = this.#writes.then(() => this.#sink.append(littleEndian(bytes))).catch((err: unknown) => { this.#failure ??= err; });
+    // RecordingSink.append takes the bytes before it returns: the chunk buffer is free again.
+    const written = this.#sink.append(bytes).catch((err: unknown) => { this.#failure ??= err; });
+    this.#writes = this.#writes.then(() => written);
   }
 
   /** Stops on hang-up: the last partial chunk, then the header; resolves when all is on disk. */
@@ -119,7 +118,7 @@ export class Recorder implements PacedTask {
 
 const bigEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
-/** WAV samples are little-endian; typed arrays use the host's order. */
+/** WAV samples are little-endian; typed arrays use the host's order (swapped in place: the chunk is refilled anyway). */
 function littleEndian(bytes: Uint8Array): Uint8Array {
   if (!bigEndianHost) return bytes;
   for (let i = 0; i + 1 < bytes.length; i += 2) { const t = bytes[i]!; bytes[i] = bytes[i + 1]!; bytes[i + 1] = t; }

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { createRecordingKeys, DerivedRecordingKeys } from './recording-keys.ts';
 import type { RecordingKeys, RecordingReadResult } from './recording-store.ts';
 import { LocalRecordingStore } from './recording-store.local.ts';
+import { ManualPacingTimer } from './pacing-clock.ts';
 import { parseWav, wavHeader } from './wav.ts';
 
 const scratch = await mkdtemp(join(tmpdir(), 'sb-recording-store-'));
@@ -437,6 +438,78 @@ describe('LocalRecordingStore: crashes', () => {
     assert.equal(r.complete, false);
     assert.equal(r.bytes.length, 0);
     await sink.abort();
+  });
+});
+
+describe('LocalRecordingStore: group syncs', () => {
+  test('one pass per interval syncs every recording written to since the last pass, each once; nothing is armed while nothing is written', async () => {
+    const timer = new ManualPacingTimer();
+    const root = join(await freshDir(), 'recordings');
+    const store = new LocalRecordingStore({ root, keys: new DerivedRecordingKeys(randomBytes(32)), timer, syncIntervalMs: 1000 });
+    const sinks = await Promise.all(['a', 'b', 'c'].map((id) => store.create('t', id)));
+    const first = chunkOf(SECOND);
+    // Appends resolve once written, without waiting for their sync.
+    await Promise.all(sinks.map((s) => s.append(first)));
+    assert.deepEqual(store.syncStats, { groups: 0, recordings: 0 });
+    for (const id of ['a', 'b', 'c']) {
+      const r = await store.read('t', id);
+      assert.ok(r.ok && !r.complete);
+      assert.deepEqual(r.bytes, first, 'a written chunk is readable before its sync');
+    }
+    timer.advance(999);
+    assert.deepEqual(store.syncStats, { groups: 0, recordings: 0 }, 'not before the interval is up');
+    timer.advance(1);
+    assert.deepEqual(store.syncStats, { groups: 1, recordings: 3 }, 'one pass for all three');
+    // Two chunks each for two of them within the next interval: still one sync per recording.
+    for (let i = 0; i < 2; i++) await Promise.all(sinks.slice(0, 2).map((s) => s.append(chunkOf(SECOND))));
+    timer.advance(1000);
+    assert.deepEqual(store.syncStats, { groups: 2, recordings: 5 });
+    timer.advance(10_000);
+    assert.deepEqual(store.syncStats, { groups: 2, recordings: 5 }, 'no pass while nothing new is written');
+    // Finish syncs its own recording at once: it does not wait for a pass.
+    const done = await sinks[2]!.finish(new Uint8Array([1, 2, 3]));
+    assert.equal(done.bytes, 3 + SECOND);
+    const r = await store.read('t', 'c');
+    assert.ok(r.ok && r.complete);
+    assert.deepEqual(store.syncStats, { groups: 2, recordings: 5 });
+    await Promise.all(sinks.slice(0, 2).map((s) => s.abort()));
+  });
+
+  test('a recording finished or aborted before the pass is left alone by it', async () => {
+    const timer = new ManualPacingTimer();
+    const root = join(await freshDir(), 'recordings');
+    const store = new LocalRecordingStore({ root, keys: new DerivedRecordingKeys(randomBytes(32)), timer });
+    const kept = await store.create('t', 'kept');
+    const dropped = await store.create('t', 'dropped');
+    await kept.append(chunkOf(SECOND));
+    await dropped.append(chunkOf(SECOND));
+    await kept.finish(new Uint8Array(4));
+    await dropped.abort();
+    timer.advance(1000);
+    // The pass finds both closed; its turn in each sink's queue changes nothing.
+    await kept.abort();
+    const r = await store.read('t', 'kept');
+    assert.ok(r.ok && r.complete);
+    assertFails(await store.read('t', 'dropped'), 'not-found', 'dropped');
+  });
+
+  test('the caller may reuse its chunk buffer as soon as append returns', async () => {
+    const { store } = await freshStore();
+    const sink = await store.create('t', 'reused');
+    const buffer = chunkOf(SECOND);
+    const copies: Uint8Array[] = [];
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      buffer.fill(i + 1, 0, 100);
+      copies.push(buffer.slice());
+      pending.push(sink.append(buffer));
+    }
+    buffer.fill(0xee);
+    await Promise.all(pending);
+    await sink.finish(new Uint8Array(0));
+    const r = await store.read('t', 'reused');
+    assert.ok(r.ok && r.complete);
+    assert.deepEqual(r.bytes, concat(copies));
   });
 });
 

@@ -34,14 +34,18 @@ export interface RecordingStore {
 export interface RecordingSink {
   /**
    * Appends one chunk of plaintext; chunks arrive in order, each ≥ 1 s of audio except possibly
-   * the last. Resolves once the chunk is on stable storage: a crash after that keeps it readable
-   * (`read` then reports `complete: false`).
+   * the last. Takes what it needs of `chunk` before it returns, so the caller may reuse the buffer
+   * at once. Resolves once the chunk is written (`read` sees it); it is on stable storage from the
+   * adapter's next sync on (the local store: one sync of every open recording per interval, and
+   * at finish), and a crash keeps every chunk synced before it (`read` then reports
+   * `complete: false`).
    */
   append(chunk: Uint8Array): Promise<void>;
   /**
    * The plaintext that logically comes first but is only known at the end (the WAV header, whose
-   * sizes depend on the length). Closes the recording; resolves with its size and the SHA-256
-   * (lower-case hex) of header + all chunks in order, i.e. of the plaintext WAV file.
+   * sizes depend on the length). Closes the recording; resolves, once all of it is on stable
+   * storage, with its size and the SHA-256 (lower-case hex) of header + all chunks in order, i.e.
+   * of the plaintext WAV file.
    */
   finish(header: Uint8Array): Promise<RecordingFinished>;
   /**

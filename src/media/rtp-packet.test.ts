@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isRtcp, parseRtp, writeRtpHeader, type RtpHeader } from './rtp-packet.ts';
+import { emptyRtpHeader, isRtcp, parseRtp, parseRtpInto, writeRtpHeader, type RtpHeader } from './rtp-packet.ts';
 
 const SEED = 3550;
 
@@ -181,5 +181,24 @@ describe('RTP header properties', () => {
       const parsed: RtpHeader | undefined = parseRtp(buf);
       assert.deepEqual(parsed, { ...h, csrcCount: 0, headerLength: 12, payloadLength: payload });
     }), { seed: SEED, numRuns: 2000 });
+  });
+
+  test('parseRtpInto, one header object reused over a stream of random and valid packets, agrees with parseRtp on each', () => {
+    const valid = fc.tuple(fc.integer({ min: 0, max: 0xff }), fc.uint8Array({ minLength: 11, maxLength: 60 })).map(([b1, rest]) => {
+      const p = new Uint8Array(1 + rest.length);
+      p[0] = 0x80 | (rest[0]! & 0x3f);
+      p[1] = b1;
+      p.set(rest.subarray(1), 2);
+      return p;
+    });
+    const reused = emptyRtpHeader();
+    fc.assert(fc.property(fc.array(fc.oneof(valid, fc.uint8Array({ maxLength: 80 })), { maxLength: 30 }), (packets) => {
+      for (const p of packets) {
+        const ok = parseRtpInto(p, p.length, reused);
+        const fresh = parseRtp(p);
+        assert.equal(ok, fresh !== undefined);
+        if (fresh) assert.deepEqual({ ...reused }, fresh);
+      }
+    }), { seed: SEED, numRuns: 1000 });
   });
 });

@@ -1,5 +1,6 @@
 // RTP fixed header (RFC 3550 §5.1): parsing, writing, and RTP/RTCP demultiplexing (RFC 5761 §4).
-// Pure functions over byte arrays; the parser allocates one small object per packet and never copies.
+// Pure functions over byte arrays that never copy; `parseRtpInto` fills a caller's header object,
+// so a receive path parses every packet without allocating.
 
 /** The fields of an RTP header the media engine needs, plus where the payload sits in the packet. */
 export interface RtpHeader {
@@ -39,6 +40,11 @@ export const RTP_HEADER_LENGTH = 12;
  * With P set, the last byte of the packet counts the padding bytes, itself included.
  */
 
+/** A header object to parse into (`parseRtpInto`), reused packet after packet. */
+export function emptyRtpHeader(): RtpHeader {
+  return { marker: false, payloadType: 0, sequence: 0, timestamp: 0, ssrc: 0, csrcCount: 0, headerLength: 0, payloadLength: 0 };
+}
+
 /**
  * Parses the RTP header of the first `len` bytes of `buf` (default: all of it). Returns undefined for
  * anything that is not a valid RTP packet: shorter than 12 bytes, version other than 2, a CSRC list
@@ -46,39 +52,47 @@ export const RTP_HEADER_LENGTH = 12;
  * The payload is `buf.subarray(h.headerLength, h.headerLength + h.payloadLength)`.
  */
 export function parseRtp(buf: Uint8Array, len?: number): RtpHeader | undefined {
+  const h = emptyRtpHeader();
+  return parseRtpInto(buf, len ?? buf.length, h) ? h : undefined;
+}
+
+/**
+ * `parseRtp` into `out`: true and every field of `out` set for a valid packet; false for anything
+ * else, with `out` left in an unspecified state.
+ */
+export function parseRtpInto(buf: Uint8Array, len: number, out: RtpHeader): boolean {
   let n = buf.length;
-  if (len !== undefined && len < n) n = Math.floor(len);
-  if (!(n >= RTP_HEADER_LENGTH)) return undefined;
+  if (len < n) n = Math.floor(len);
+  if (!(n >= RTP_HEADER_LENGTH)) return false;
   const b0 = buf[0]!;
-  if (b0 >> 6 !== 2) return undefined;
+  if (b0 >> 6 !== 2) return false;
   const csrcCount = b0 & 0x0f;
   let headerLength = RTP_HEADER_LENGTH + 4 * csrcCount;
-  if (headerLength > n) return undefined;
+  if (headerLength > n) return false;
   if ((b0 & 0x10) !== 0) {
     // §5.3.1: 4-byte extension header, then `length` 32-bit words.
-    if (headerLength + 4 > n) return undefined;
+    if (headerLength + 4 > n) return false;
     const words = (buf[headerLength + 2]! << 8) | buf[headerLength + 3]!;
     headerLength += 4 + 4 * words;
-    if (headerLength > n) return undefined;
+    if (headerLength > n) return false;
   }
   let payloadLength = n - headerLength;
   if ((b0 & 0x20) !== 0) {
     // §5.1 P bit: the last octet counts the padding octets, itself included.
     const pad = buf[n - 1]!;
-    if (pad === 0 || pad > payloadLength) return undefined;
+    if (pad === 0 || pad > payloadLength) return false;
     payloadLength -= pad;
   }
   const b1 = buf[1]!;
-  return {
-    marker: (b1 & 0x80) !== 0,
-    payloadType: b1 & 0x7f,
-    sequence: (buf[2]! << 8) | buf[3]!,
-    timestamp: ((buf[4]! << 24) | (buf[5]! << 16) | (buf[6]! << 8) | buf[7]!) >>> 0,
-    ssrc: ((buf[8]! << 24) | (buf[9]! << 16) | (buf[10]! << 8) | buf[11]!) >>> 0,
-    csrcCount,
-    headerLength,
-    payloadLength,
-  };
+  out.marker = (b1 & 0x80) !== 0;
+  out.payloadType = b1 & 0x7f;
+  out.sequence = (buf[2]! << 8) | buf[3]!;
+  out.timestamp = ((buf[4]! << 24) | (buf[5]! << 16) | (buf[6]! << 8) | buf[7]!) >>> 0;
+  out.ssrc = ((buf[8]! << 24) | (buf[9]! << 16) | (buf[10]! << 8) | buf[11]!) >>> 0;
+  out.csrcCount = csrcCount;
+  out.headerLength = headerLength;
+  out.payloadLength = payloadLength;
+  return true;
 }
 
 /**

@@ -55,11 +55,19 @@ export function containment(ref: Int16Array, signal: Int16Array, opts: { refStar
   return best;
 }
 
-/** Speech as an 8 kHz mono 16-bit WAV (espeak-ng, then sox), repeated so baresip's aufile never hits its end. */
-export function speechWav(text: string, voice: string, out: string, repeats = 15): void {
+/**
+ * Speech as an 8 kHz mono 16-bit WAV (espeak-ng, then sox): one utterance followed by `repeats`
+ * copies of it, so baresip's aufile never hits its end. Returns the length of one utterance in
+ * samples: any stretch of what a phone played is in the file at a lag below that.
+ */
+export function speechWav(text: string, voice: string, out: string, repeats = 15): number {
   const raw = `${out}.22k.wav`;
+  const one = `${out}.once.wav`;
   const e = spawnSync('espeak-ng', ['-v', voice, '-w', raw, text], { env: { ...process.env, HOME: '/tmp' } });
   if (e.status !== 0) throw new Error(`espeak-ng failed: ${e.stderr}`);
-  const s = spawnSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', out, 'repeat', String(repeats)]);
+  const o = spawnSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', one]);
+  if (o.status !== 0) throw new Error(`sox failed: ${o.stderr}`);
+  const s = spawnSync('sox', [one, out, 'repeat', String(repeats)]);
   if (s.status !== 0) throw new Error(`sox failed: ${s.stderr}`);
+  return wavChannels(one).channels[0]!.length;
 }

@@ -36,7 +36,8 @@ const STATEMENT_CACHE = 512;
 
 export function openNodeSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  // 64 MiB of page cache (SQLite's default is 2 MiB), so the indexes written most stay in memory as the tables grow.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536;');
   const cache = new Map<string, NodeSqliteStatement>();
   return {
     close: () => { cache.clear(); db.close(); },

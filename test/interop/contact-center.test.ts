@@ -34,6 +34,7 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
   const speech = (name: string) => join(dir, `${name}.wav`);
   /** Samples of one utterance of each speaker's speech (the files repeat it). */
   const utterance = new Map<string, number>();
+  const sipLog: string[] = [];
 
   /** The next event of `name` (matching `where`) published on the app's bus. */
   const nextEvent = <K extends keyof AppEvents & string>(name: K, where: (p: AppEvents[K]) => boolean = () => true, timeoutMs = 30_000): Promise<AppEvents[K]> => new Promise((resolve, reject) => {
@@ -81,7 +82,7 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     utterance.set('agent1', speechWav('Thank you for calling support, my name is Wang. How can I help you today?', 'en-us', speech('agent1')));
     utterance.set('agent2', speechWav('Hello, this is Chen from the second line. I can see your order here.', 'en-gb', speech('agent2')));
     utterance.set('supervisor', speechWav('Supervisor here, I am listening to this call for quality purposes.', 'en-us+f3', speech('supervisor')));
-    t = await startTestApp('sqlite', {}, { realClock: true });
+    t = await startTestApp('sqlite', {}, { realClock: true, sipTrace: (dir, bytes, peer) => { sipLog.push(`${dir} ${peer.port} ${bytes.toString('utf8', 0, 400).split('\r\n').filter((l) => /^(INVITE|BYE|CANCEL|ACK|SIP\/2.0|Call-ID|CSeq|To|m=audio|a=send|a=recv|a=inact)/.test(l)).join(' | ')}`); } });
     await t.app.listen();
     const udp = t.app.sip!.stack.local('udp');
     registrar = `${udp.address}:${udp.port}`;
@@ -100,7 +101,9 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     agent2 = await Baresip.start({ user: '1002', password: `${PASSWORD}-1002`, registrar, rtpBase: 33080, source: speech('agent2'), record: true });
     // The supervisor's own desk phone (1000 is the caller's here).
     const supervisor = users.find((u) => u.username === 'supervisor')!;
-    await t.app.phones.create(t.tenants.demo, { username: '1004', displayName: 'Supervisor desk', password: `${PASSWORD}-1004`, userId: supervisor.id });
+    const desk = await t.app.phones.create(t.tenants.demo, { username: '1004', displayName: 'Supervisor desk', password: `${PASSWORD}-1004`, userId: supervisor.id });
+    // The demo gives the supervisor phone 1000 too; they work on the desk phone, so only it rings for monitoring.
+    await t.app.desktop.saveSettings(t.tenants.demo, supervisor.id, { stationPhoneId: desk.id });
     supervisorPhone = await Baresip.start({ user: '1004', password: `${PASSWORD}-1004`, registrar, rtpBase: 33120, source: speech('supervisor'), record: true });
     await Promise.all([caller.waitFor('REGISTER_OK'), agent1.waitFor('REGISTER_OK'), agent2.waitFor('REGISTER_OK'), supervisorPhone.waitFor('REGISTER_OK')]);
   });
@@ -421,7 +424,7 @@ describe('the contact-center call path with real phones', { skip: missing ? `${m
     // Listening and whispering alike, the supervisor hears both sides.
     const supHeard = [heardFromSomewhere(sup, 'caller', 0.05, 0.9), heardFromSomewhere(sup, 'agent1', 0.05, 0.9)];
     assert.ok(supHeard.every((c) => c > 0.5),
-      `the supervisor heard both sides (corr ${supHeard.map((c) => c.toFixed(3)).join(', ')}; ${(sup.length / 8000).toFixed(1)} s at ${rmsDb(sup).toFixed(1)} dBFS in ${supervisorPhone.recordings().received.length} recordings)`);
+      `the supervisor heard both sides (corr ${supHeard.map((c) => c.toFixed(3)).join(', ')}; ${(sup.length / 8000).toFixed(1)} s at ${rmsDb(sup).toFixed(1)} dBFS in ${supervisorPhone.recordings().received.length} recordings)\n${supervisorPhone.log.slice(-1500)}\n${sipLog.slice(-60).join('\n')}`);
     const c = lastHeard(caller);
     const supSrc = wavChannels(speech('supervisor')).channels[0]!;
     assert.ok(containment(supSrc, c, { refStart: 4000, maxLag: c.length - 8000 }).corr < 0.5, 'the caller never heard the supervisor');

@@ -373,6 +373,19 @@ describe('properties over random calendars (fast-check)', () => {
     }));
   });
 
+  test('a day that begins in a gap (Santiago springs forward at midnight): its hours in the gap do not exist, and are not moved into the evening before', () => {
+    // Found by the property above: Sunday 00:00-00:01 once mapped onto Saturday 23:00-23:01 and was counted twice.
+    const cal = calendar('America/Santiago', { sat: [r('00:00', '23:01')], sun: [r('00:00', '00:01')] });
+    const from = Date.UTC(2025, 0, 1);
+    const due = addBusinessMs(cal, from, 2_985_060_001)!;
+    assert.equal(businessMsBetween(cal, from, due), 2_985_060_001);
+    // 2025-09-07: Saturday 24:00 (-04) becomes Sunday 01:00 (-03), so Sunday 00:00-00:01 never shows
+    // on the clock. Saturday closes at 23:01 (03:01Z) and the next opening is the next Saturday.
+    assert.equal(isOpen(cal, t('2025-09-07T03:00:30Z')), true);
+    assert.equal(nextClosing(cal, t('2025-09-07T03:00:30Z')), t('2025-09-07T03:01:00Z'));
+    assert.equal(nextOpening(cal, t('2025-09-07T03:01:00Z')), t('2025-09-13T03:00:00Z'));
+  });
+
   test('addBusinessMs(from, businessMsBetween(from, to)) reaches to, or the last closing before it', () => {
     fc.assert(fc.property(calendars, instant, fc.integer({ min: 0, max: 60 * 24 * HOUR }), (cal, from, span) => {
       const to = from + span;

@@ -221,9 +221,11 @@ function* spans(c: Compiled, from: number, until: number): Generator<Span> {
   let dayOffset = offsetMs(c.zone, dayStart);
   let pending: Span | undefined;
   while (dayStart <= until) {
-    // The same offset at both ends of the day means no change within it, so every wall time maps by it.
+    // The same offset at both ends of the day, with its midnight where that offset puts it, means no
+    // change within it, so every wall time maps by it. A day that begins in a gap (a change at
+    // midnight, as in Santiago) is not steady: its first wall times do not exist (wallInstant puts them at the change).
     const guess = (day + 1) * DAY_MS - dayOffset;
-    const steady = offsetMs(c.zone, guess) === dayOffset;
+    const steady = offsetMs(c.zone, guess) === dayOffset && dayStart === day * DAY_MS - dayOffset;
     const nextStart = steady ? guess : wallInstant(c.zone, (day + 1) * DAY_MS);
     const nextOffset = steady ? dayOffset : offsetMs(c.zone, nextStart);
     const instant = (minutes: number) => {

@@ -18,10 +18,19 @@ export interface ApiToken { id: string; name: string; permissions: string[]; cre
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, status: number, message: string) {
+  /** The server's `details` (docs/errors.md); `details.field` names the offending field. */
+  readonly details: Record<string, unknown>;
+  constructor(code: string, status: number, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.code = code;
     this.status = status;
+    this.details = details;
+  }
+
+  /** The dotted path of the field the server named, without the `body.` of a request body. */
+  get field(): string | undefined {
+    const f = this.details['field'];
+    return typeof f === 'string' ? f.replace(/^body\./, '') : undefined;
   }
 }
 
@@ -42,10 +51,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError('network', 0, 'network error');
   }
   if (res.status === 204) return undefined as T;
-  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string; details?: Record<string, unknown> };
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/auth/login') onSessionEnded();
-    throw new ApiError(payload.code ?? 'unknown', res.status, payload.message ?? res.statusText);
+    throw new ApiError(payload.code ?? 'unknown', res.status, payload.message ?? res.statusText, payload.details ?? {});
   }
   return payload as T;
 }

@@ -3,12 +3,13 @@
 // with the CSV of the same rows.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
 import { NoticeLine } from '../../ui/common.tsx';
 import { periodTexts } from './chart-data.ts';
 import { formatDuration } from './columns.ts';
 import { agentStatesPath, type ReportParams } from './report-query.ts';
 import { useReportsErrorText } from './report-ui.tsx';
-import { reportsApi, type AgentStates } from './reports-api.ts';
+import type { AgentStates } from './reports-api.ts';
 import { pivot, type StateColumn } from './state-pivot.ts';
 
 export function AgentStatesSection({ params }: { params: ReportParams }) {
@@ -19,7 +20,7 @@ export function AgentStatesSection({ params }: { params: ReportParams }) {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     let live = true;
-    reportsApi<AgentStates>('GET', agentStatesPath(params, agents)).then((d) => { if (live) { setData(d); setError(undefined); } }, (e: unknown) => { if (live) setError(e); });
+    api<AgentStates>('GET', agentStatesPath(params, agents)).then((d) => { if (live) { setData(d); setError(undefined); } }, (e: unknown) => { if (live) setError(e); });
     return () => { live = false; };
   }, [params]); // eslint-disable-line react-hooks/exhaustive-deps
   const table = useMemo(() => (data ? pivot(data.rows) : null), [data]);

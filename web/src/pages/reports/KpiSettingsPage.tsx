@@ -4,13 +4,11 @@
 // changed thresholds to history.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../../api.ts';
+import { api, type Me } from '../../api.ts';
 import { NoticeLine, useLoad, type Notice } from '../../ui/common.tsx';
 import { thisMonthRange } from './dates.ts';
 import { Field, useFieldError, useReportsErrorText } from './report-ui.tsx';
-import {
-  COUNTING, reportsApi, SERVICE_LEVEL_FORMULAS, type Counting, type KpiSettings, type NamedItem, type RebuildResult, type ServiceLevelFormula,
-} from './reports-api.ts';
+import { COUNTING, SERVICE_LEVEL_FORMULAS, type Counting, type KpiSettings, type NamedItem, type RebuildResult, type ServiceLevelFormula } from './reports-api.ts';
 import { EMPTY_QUEUE, settingsBody, settingsDraft, type QueueDraft, type SettingsDraft } from './settings-form.ts';
 import { workspaceDay } from './workspace-day.ts';
 import './reports.css';
@@ -20,8 +18,8 @@ const COUNTINGS = Object.values(COUNTING);
 export function KpiSettingsPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const errorText = useReportsErrorText();
-  const settings = useLoad(() => reportsApi<KpiSettings>('GET', '/api/reports/settings'));
-  const queues = useLoad(() => (me.permissions.includes('queues.read') ? reportsApi<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
+  const settings = useLoad(() => api<KpiSettings>('GET', '/api/reports/settings'));
+  const queues = useLoad(() => (me.permissions.includes('queues.read') ? api<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
   const day = useLoad(() => workspaceDay());
   const failed = settings.error ?? queues.error ?? day.error;
   return (
@@ -52,7 +50,7 @@ function SettingsForm({ settings, queues, onSaved }: { settings: KpiSettings; qu
     e.preventDefault();
     setBusy(true);
     try {
-      const saved = await reportsApi<KpiSettings>('PUT', '/api/reports/settings', settingsBody(d));
+      const saved = await api<KpiSettings>('PUT', '/api/reports/settings', settingsBody(d));
       setD(settingsDraft(saved));
       err.clear();
       setNotice({ kind: 'ok', text: t('reports.settings.saved') });
@@ -109,33 +107,23 @@ function SettingsForm({ settings, queues, onSaved }: { settings: KpiSettings; qu
             {rows.map((q) => {
               const o = queue(q.id);
               const at = (f: string) => err.at(`queues.${q.id}.${f}`);
+              /** A select of one counting option, "as the workspace" first. */
+              const choice = (field: 'formula' | 'shortAbandons' | 'overflows', options: readonly string[], texts: string) => (
+                <td>
+                  <Field label={t(`reports.settings.${field}`)} name={`queues.${q.id}.${field}`} error={at(field)} className="reports-compact">
+                    <select name={`queue-${field}-${q.id}`} value={o[field]} onChange={(e) => setQueue(q.id, { [field]: e.target.value } as Partial<QueueDraft>)}>
+                      <option value="">{inherit}</option>
+                      {options.map((v) => <option key={v} value={v}>{t(`${texts}.${v}`)}</option>)}
+                    </select>
+                  </Field>
+                </td>
+              );
               return (
                 <tr key={q.id} data-testid={`kpi-queue-${q.name}`}>
                   <th scope="row">{q.name}{err.at(`queues.${q.id}`) && <span className="reports-field-error" role="alert">{err.at(`queues.${q.id}`)}</span>}</th>
-                  <td>
-                    <Field label={t('reports.settings.formula')} name={`queues.${q.id}.formula`} error={at('formula')} className="reports-compact">
-                      <select name={`queue-formula-${q.id}`} value={o.formula} onChange={(e) => setQueue(q.id, { formula: e.target.value as QueueDraft['formula'] })}>
-                        <option value="">{inherit}</option>
-                        {SERVICE_LEVEL_FORMULAS.map((f) => <option key={f} value={f}>{t(`reports.formulas.${f}`)}</option>)}
-                      </select>
-                    </Field>
-                  </td>
-                  <td>
-                    <Field label={t('reports.settings.shortAbandons')} name={`queues.${q.id}.shortAbandons`} error={at('shortAbandons')} className="reports-compact">
-                      <select name={`queue-shortAbandons-${q.id}`} value={o.shortAbandons} onChange={(e) => setQueue(q.id, { shortAbandons: e.target.value as QueueDraft['shortAbandons'] })}>
-                        <option value="">{inherit}</option>
-                        {COUNTINGS.map((c) => <option key={c} value={c}>{t(`reports.counting.${c}`)}</option>)}
-                      </select>
-                    </Field>
-                  </td>
-                  <td>
-                    <Field label={t('reports.settings.overflows')} name={`queues.${q.id}.overflows`} error={at('overflows')} className="reports-compact">
-                      <select name={`queue-overflows-${q.id}`} value={o.overflows} onChange={(e) => setQueue(q.id, { overflows: e.target.value as QueueDraft['overflows'] })}>
-                        <option value="">{inherit}</option>
-                        {COUNTINGS.map((c) => <option key={c} value={c}>{t(`reports.counting.${c}`)}</option>)}
-                      </select>
-                    </Field>
-                  </td>
+                  {choice('formula', SERVICE_LEVEL_FORMULAS, 'reports.formulas')}
+                  {choice('shortAbandons', COUNTINGS, 'reports.counting')}
+                  {choice('overflows', COUNTINGS, 'reports.counting')}
                   <td>
                     <Field label={t('reports.settings.shortAbandonSeconds')} name={`queues.${q.id}.shortAbandonSeconds`} error={at('shortAbandonSeconds')} className="reports-compact">
                       <input name={`queue-shortAbandonSeconds-${q.id}`} inputMode="numeric" placeholder={d.shortAbandonSeconds} value={o.shortAbandonSeconds}
@@ -168,7 +156,7 @@ function RebuildForm({ today }: { today: string }) {
     setBusy(true);
     setResult(null);
     try {
-      setResult(await reportsApi<RebuildResult>('POST', '/api/reports/rebuild', range));
+      setResult(await api<RebuildResult>('POST', '/api/reports/rebuild', range));
       err.clear();
     } catch (ex) {
       err.set(ex);

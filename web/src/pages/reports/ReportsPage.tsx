@@ -3,7 +3,7 @@
 // periods, the same report as a CSV download, and the time agents spent per state and reason code.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me, Team, User } from '../../api.ts';
+import { api, type Me, type Team, type User } from '../../api.ts';
 import { NoticeLine, useLoad } from '../../ui/common.tsx';
 import { AgentStatesSection } from './AgentStatesSection.tsx';
 import { BarLineChart } from './BarLineChart.tsx';
@@ -12,7 +12,7 @@ import { columnsOf, defaultGroups, formatColumn, GROUPS, KINDS, formatValue, typ
 import { thisMonthRange, thisWeekRange, todayRange, type DateRange } from './dates.ts';
 import { fromGrainChoice, GRAIN_CHOICES, grainChoice, reportPath, type GrainChoice, type ReportParams } from './report-query.ts';
 import { Field, useFieldError, useReportsErrorText } from './report-ui.tsx';
-import { DIMENSIONS, reportsApi, type Dimension, type NamedItem, type Report, type ReportRow } from './reports-api.ts';
+import { DIMENSIONS, type Dimension, type NamedItem, type Report, type ReportRow } from './reports-api.ts';
 import { workspaceDay } from './workspace-day.ts';
 import './reports.css';
 
@@ -39,9 +39,9 @@ const ALIASES = { interval: 'grain' } as const;
 /** The keys a dimension can be narrowed to: the directory's (where readable), then any seen in reports. */
 function useKeyOptions(me: Me, seen: ReadonlyMap<Dimension, ReadonlyMap<string, string>>): (by: Dimension) => NamedItem[] {
   const can = (p: string) => me.permissions.includes(p);
-  const queues = useLoad(() => (can('queues.read') ? reportsApi<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
-  const users = useLoad(() => (can('users.read') ? reportsApi<{ items: User[] }>('GET', '/api/users') : Promise.resolve({ items: [] as User[] })));
-  const teams = useLoad(() => (can('teams.read') ? reportsApi<{ items: Team[] }>('GET', '/api/teams') : Promise.resolve({ items: [] as Team[] })));
+  const queues = useLoad(() => (can('queues.read') ? api<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
+  const users = useLoad(() => (can('users.read') ? api<{ items: User[] }>('GET', '/api/users') : Promise.resolve({ items: [] as User[] })));
+  const teams = useLoad(() => (can('teams.read') ? api<{ items: Team[] }>('GET', '/api/teams') : Promise.resolve({ items: [] as Team[] })));
   return useCallback((by: Dimension) => {
     const out = new Map<string, string>();
     if (by === 'queue') for (const q of queues.data?.items ?? []) out.set(q.id, q.name);
@@ -67,7 +67,7 @@ function ReportsView({ me, today }: { me: Me; today: string }) {
   const run = useCallback(async (p: ReportParams) => {
     setBusy(true);
     try {
-      const report = await reportsApi<Report>('GET', reportPath(p));
+      const report = await api<Report>('GET', reportPath(p));
       err.clear();
       if (shownBy.current !== p.by) setGroups(defaultGroups(p.by));
       shownBy.current = p.by;

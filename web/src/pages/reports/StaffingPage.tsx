@@ -3,14 +3,14 @@
 // (GET /api/reports?grain=interval). Definitions and formulas: src/wfm/README.md.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../../api.ts';
+import { api, type Me } from '../../api.ts';
 import { NoticeLine, useLoad } from '../../ui/common.tsx';
 import { BarLineChart } from './BarLineChart.tsx';
 import { formatValue, KINDS } from './columns.ts';
 import { historyAht, historyOf, historyRange, historySpans } from './forecast-history.ts';
 import { reportPath } from './report-query.ts';
 import { Fact, Field, useFieldError, useReportsErrorText } from './report-ui.tsx';
-import { reportsApi, type ErlangCAnswer, type ForecastAnswer, type NamedItem, type Report } from './reports-api.ts';
+import { type ErlangCAnswer, type ForecastAnswer, type NamedItem, type Report } from './reports-api.ts';
 import {
   DEFAULT_FORECAST, erlangCBody, forecastBody, TARGETS, weeksOf, WORKED_EXAMPLE, type ErlangCDraft, type ForecastDraft, type Target, type TargetDraft,
 } from './staffing-form.ts';
@@ -91,7 +91,7 @@ function ErlangCCalculator() {
     setBusy(true);
     const body = erlangCBody(d);
     try {
-      setAnswer({ body, result: await reportsApi<ErlangCAnswer>('POST', '/api/wfm/erlang-c', body) });
+      setAnswer({ body, result: await api<ErlangCAnswer>('POST', '/api/wfm/erlang-c', body) });
       err.clear();
     } catch (ex) {
       setAnswer(null);
@@ -166,7 +166,7 @@ function ForecastPanel({ me }: { me: Me }) {
   const lang = i18n.language;
   const errorText = useReportsErrorText();
   const day = useLoad(() => workspaceDay());
-  const queues = useLoad(() => (me.permissions.includes('queues.read') ? reportsApi<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
+  const queues = useLoad(() => (me.permissions.includes('queues.read') ? api<{ items: NamedItem[] }>('GET', '/api/queues') : Promise.resolve({ items: [] })));
   const [d, setD] = useState<ForecastDraft>(DEFAULT_FORECAST);
   const [shown, setShown] = useState<ForecastShown | null>(null);
   const [busy, setBusy] = useState(false);
@@ -186,11 +186,11 @@ function ForecastPanel({ me }: { me: Me }) {
       const range = historyRange(today, weeks);
       const interval = Number(d.intervalMinutes) as 15 | 30 | 60;
       // Every queue: the channel rows count each customer once, however many queues they passed through.
-      const reports = await Promise.all(historySpans(range).map((s) => reportsApi<Report>('GET', reportPath({
+      const reports = await Promise.all(historySpans(range).map((s) => api<Report>('GET', reportPath({
         by: d.queueId === '' ? 'channel' : 'queue', grain: 'interval', interval, from: s.from, to: s.to, keys: d.queueId === '' ? [] : [d.queueId],
       }))));
       const history = historyOf(reports);
-      const answer = await reportsApi<ForecastAnswer>('POST', '/api/wfm/forecast', forecastBody(d, history, timeZone));
+      const answer = await api<ForecastAnswer>('POST', '/api/wfm/forecast', forecastBody(d, history, timeZone));
       err.clear();
       setShown({ answer, draft: d, history: { ...range, contacts: history.reduce((a, h) => a + h.contacts, 0), ahtSeconds: historyAht(reports) } });
     } catch (ex) {

@@ -5,7 +5,6 @@ import { cloneElement, isValidElement, useCallback, useId, useMemo, useState, ty
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import { useErrorText } from '../../ui/common.tsx';
-import { ReportsApiError } from './reports-api.ts';
 
 export function useReportsErrorText(): (e: unknown) => string {
   const { t, i18n } = useTranslation();
@@ -27,7 +26,7 @@ export function useFieldError(fields: readonly string[], aliases: Readonly<Recor
   const errorText = useReportsErrorText();
   const [error, setError] = useState<{ field: string | undefined; text: string } | null>(null);
   const set = useCallback((e: unknown) => {
-    const invalid = e instanceof ReportsApiError && e.status === 400 && e.field !== undefined;
+    const invalid = e instanceof ApiError && e.status === 400 && e.field !== undefined;
     const field = invalid ? e.field : undefined;
     setError({ field: field === undefined ? undefined : aliases[field] ?? field, text: invalid ? e.message : errorText(e) });
   }, [errorText, aliases]);

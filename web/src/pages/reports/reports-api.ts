@@ -1,42 +1,5 @@
-// Requests of the reports and staffing pages: the shared API client's errors plus the server's
-// `details` (`details.field` names the offending field), and the shapes of what the pages read
-// (src/analytics/README.md, src/wfm/README.md).
-import { api, ApiError } from '../../api.ts';
-
-export class ReportsApiError extends ApiError {
-  readonly details: Record<string, unknown>;
-  constructor(code: string, status: number, message: string, details: Record<string, unknown>) {
-    super(code, status, message);
-    this.details = details;
-  }
-
-  /** The dotted path of the field the server named, without the `body.` of a request body. */
-  get field(): string | undefined {
-    const f = this.details['field'];
-    return typeof f === 'string' ? f.replace(/^body\./, '') : undefined;
-  }
-}
-
-export async function reportsApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ReportsApiError('network', 0, 'network error', {});
-  }
-  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string; details?: Record<string, unknown> };
-  if (!res.ok) {
-    // A 401 means the session ended: the shared client takes the app back to the login page.
-    if (res.status === 401) await api('GET', '/api/auth/me').catch(() => undefined);
-    throw new ReportsApiError(payload.code ?? 'unknown', res.status, payload.message ?? res.statusText, payload.details ?? {});
-  }
-  return payload as T;
-}
+// The shapes of what the reports and staffing pages read (src/analytics/README.md,
+// src/wfm/README.md); requests go through the shared client (`api` in web/src/api.ts).
 
 export const DIMENSIONS = ['queue', 'agent', 'team', 'channel', 'disposition', 'did'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

@@ -10,6 +10,9 @@
 // fails (run once more first, --retries, as noise on a shared machine can fail one), with
 // recording on, then off; sustained = the most concurrent calls with no failed call, ≤ 80 % of a
 // core and ≤ 0.1 % loss.
+// With --rounds=R, R rounds more follow at one call count (--compare, default the largest step both
+// modes held), recording on and off one after the other (the order swapped every round), so that the
+// machine's drift on a shared host falls on both alike: each round's CPU off / on, and the median.
 // Target (issue): ≥ 250 concurrent calls at ≤ 80 % CPU and ≤ 0.1 % loss; on/off ratio ≥ 0.85.
 // sipp 3.6.1 keeps no RTP statistics, so loss is measured at Switchboard only (the callee leg's
 // figure covers the path out to the echoing UAS and back); the kernel's drop counters of the UDP
@@ -19,13 +22,14 @@
 // Needs: sip-tester (sipp), espeak-ng, sox (apt-get install -y sip-tester espeak-ng sox).
 // Run: node bench/media-calls.ts [--calls=50,100,200,250,300,400] [--hold=30] [--rate=25]
 //   [--modes=on,off] [--retries=1] [--callee=echo|stream] [--nice=0 (e.g. -10 on a shared machine)]
+//   [--rounds=0] [--compare=N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus as machineCpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aorOf } from '../src/sip/index.ts';
 import { freePorts, udpDrops } from './support/ports.ts';
-import { cpuSeconds, loadAverage, renice } from './support/processes.ts';
+import { cpuSeconds, loadAverage, renice, threadCpuSeconds } from './support/processes.ts';
 import { speechWav, ulawFile } from './support/prompts.ts';
 import { startBenchServer } from './support/server.ts';
 import { sippAvailable, sippCounter, startSipp } from './support/sipp.ts';
@@ -39,6 +43,8 @@ const { values: opt } = parseArgs({
     retries: { type: 'string', default: '1' },
     nice: { type: 'string', default: '0' },
     callee: { type: 'string', default: 'echo' },
+    rounds: { type: 'string', default: '0' },
+    compare: { type: 'string' },
   },
 });
 const STEPS = opt.calls.split(',').map(Number);
@@ -49,6 +55,7 @@ const RETRIES = Number(opt.retries);
 /** The callee echoes what it hears (the relayed path is measured both ways) or streams its own prompt. */
 const ECHO = opt.callee !== 'stream';
 const NICE = Number(opt.nice);
+const ROUNDS = Number(opt.rounds);
 renice(process.pid, NICE);
 const MAX_CPU = 80;
 const MAX_LOSS = 0.001;
@@ -81,8 +88,9 @@ interface Step {
   failed: number;
   /** The most calls up at once (ExtensionCalls.activeCalls). */
   peak: number;
-  /** Switchboard's CPU while the peak held, % of one core. */
+  /** Switchboard's CPU while the peak held, % of one core: every thread, and its main (event loop) thread. */
   cpu: number;
+  mainCpu: number;
   sippCpu: number;
   /** The caller's leg (sipp UAC → Switchboard) and the callee's (Switchboard → echoing UAS → Switchboard, or streaming UAS → Switchboard). */
   caller: Legs;
@@ -103,7 +111,8 @@ const lossOfStep = (s: Step) => lossOf({ expected: s.caller.expected + s.callee.
 const netLossOfStep = (s: Step) => lossOf({ expected: s.caller.expected + s.callee.expected, lost: s.caller.lost + Math.max(0, s.callee.lost - s.echoDrops) });
 const holds = (s: Step) => s.failed === 0 && s.cpu <= MAX_CPU && netLossOfStep(s) <= MAX_LOSS;
 
-async function runMode(mode: 'on' | 'off'): Promise<Step[]> {
+/** Steps up through `calls` with recording on or off, until one fails (after `retries` more tries). */
+async function runMode(mode: 'on' | 'off', calls: readonly number[], retries: number, quiet = false): Promise<Step[]> {
   const server = await startBenchServer({ SB_RTP_PORTS: SB_RTP, SB_SIP_PORT: String(SB_SIP), SB_RECORD_CALLS: mode === 'on' ? 'true' : 'false' });
   const app = server.app;
   const tenant = (await app.tenants.bySlug('demo'))!;
@@ -142,14 +151,14 @@ async function runMode(mode: 'on' | 'off'): Promise<Step[]> {
       '-timeout', `${Math.ceil(calls / RATE + HOLD_MS / 1000 + 30)}s`, '-timeout_error',
     ], work);
     renice(uac.child.pid!, NICE);
-    const samples: { t: number; cpu: number; sipp: number; active: number; sbDrops: number; echoDrops: number }[] = [];
+    const samples: { t: number; cpu: number; main: number; sipp: number; active: number; sbDrops: number; echoDrops: number }[] = [];
     // In echo mode sipp's one echo socket takes every callee leg's packets; its drops are the peer's, not Switchboard's.
     let exited = false;
     void uac.done.then(() => { exited = true; });
     while (!exited) {
       if (uas.child.exitCode !== null) throw new Error(`the sipp UAS exited: ${(await uas.done).out.split('\n').slice(-5).join('\n')}`);
       samples.push({
-        t: performance.now(), cpu: cpuSeconds(process.pid), sipp: cpuSeconds(uac.child.pid!) + cpuSeconds(uas.child.pid!), active: app.sip!.calls.activeCalls,
+        t: performance.now(), cpu: cpuSeconds(process.pid), main: threadCpuSeconds(process.pid), sipp: cpuSeconds(uac.child.pid!) + cpuSeconds(uas.child.pid!), active: app.sip!.calls.activeCalls,
         sbDrops: udpDrops(SB_RTP_RANGE), echoDrops: udpDrops({ min: UAS_MEDIA, max: UAS_MEDIA }),
       });
       // The sampling runs in the server's process: once a second keeps its share of the CPU figure small.
@@ -169,6 +178,7 @@ async function runMode(mode: 'on' | 'off'): Promise<Step[]> {
     return {
       calls, ok, failed: Math.max(sippCounter(r.out, 'Failed call'), calls - ok), peak,
       cpu: span > 0 ? (100 * (last!.cpu - first!.cpu)) / span : Number.NaN,
+      mainCpu: span > 0 ? (100 * (last!.main - first!.main)) / span : Number.NaN,
       sippCpu: span > 0 ? (100 * (last!.sipp - first!.sipp)) / span : Number.NaN,
       caller, callee,
       // Switchboard's sockets close with their calls (and their counters with them): read while all were up.
@@ -178,22 +188,22 @@ async function runMode(mode: 'on' | 'off'): Promise<Step[]> {
   };
   const row = (s: Step, note: string) => console.log([
     pad(s.calls, 5), pad(`${s.ok} / ${s.failed}`, 15), pad(s.peak, 15),
-    pad(`${s.cpu.toFixed(0)} (${(s.cpu / cores).toFixed(0)})`, 44), pad(s.sippCpu.toFixed(0), 10),
+    pad(`${s.cpu.toFixed(0)} (${(s.cpu / cores).toFixed(0)}; main thread ${s.mainCpu.toFixed(0)})`, 62), pad(s.sippCpu.toFixed(0), 10),
     pad(`${(100 * lossOf(s.caller)).toFixed(3)} / ${(100 * lossOf(s.callee)).toFixed(3)} % (${s.caller.expected + s.callee.expected})`, 35),
     pad(`${s.switchboardDrops} / ${ECHO ? s.echoDrops : '–'}`, 37),
     pad(`${(100 * netLossOfStep(s)).toFixed(3)} %`, 25),
     `${pad(`${s.recordings} (${(s.recordingBytes / 1e6).toFixed(1)}, ${s.recordingMeanS.toFixed(1)})`, 26)}${note}`,
   ].join(' | '));
 
-  console.log(`\nrecording ${mode}`);
-  console.log('calls | set up / failed | peak concurrent | Switchboard CPU % of a core (of the machine) | sipp CPU % | loss caller / callee leg (expected) | kernel drops: Switchboard / sipp echo | loss net of sipp drops | recordings (MB, mean s)');
+  if (!quiet) console.log(`\nrecording ${mode}`);
+  if (!quiet) console.log('calls | set up / failed | peak concurrent | Switchboard CPU % of a core (of the machine; main thread) | sipp CPU % | loss caller / callee leg (expected) | kernel drops: Switchboard / sipp echo | loss net of sipp drops | recordings (MB, mean s)');
   const steps: Step[] = [];
-  for (const calls of STEPS) {
-    let s = await step(calls);
-    row(s, '');
-    for (let retry = 1; retry <= RETRIES && !holds(s); retry++) {
-      const again = await step(calls);
-      row(again, ' (again)');
+  for (const n of calls) {
+    let s = await step(n);
+    if (!quiet) row(s, '');
+    for (let retry = 1; retry <= retries && !holds(s); retry++) {
+      const again = await step(n);
+      if (!quiet) row(again, ' (again)');
       if (holds(again) || again.failed + lossOfStep(again) < s.failed + lossOfStep(s)) s = again;
     }
     steps.push(s);
@@ -215,7 +225,7 @@ function sustained(steps: Step[]): number {
 console.log(`media-calls: calls placed at ${RATE}/s, each held ${HOLD_MS / 1000} s with a looped µ-law prompt both ways; ${cores} cores`);
 console.log(`load average before: ${loadAverage()}; nice ${NICE}`);
 const results = new Map<string, Step[]>();
-for (const mode of MODES) results.set(mode, await runMode(mode));
+for (const mode of MODES) results.set(mode, await runMode(mode, STEPS, RETRIES));
 console.log(`\nload average after: ${loadAverage()}`);
 console.log(`\nsustained concurrent calls (no failure, ≤ ${MAX_CPU} % of a core, ≤ 0.1 % loss):`);
 for (const [mode, steps] of results) {
@@ -240,5 +250,39 @@ if (on && off) {
   const common = on.filter((x) => off.some((y) => y.calls === x.calls)).at(-1);
   const other = common && off.find((y) => y.calls === common.calls);
   if (common && other) console.log(`CPU at ${common.calls} calls: recording on ${common.cpu.toFixed(0)} %, off ${other.cpu.toFixed(0)} % of a core (off / on ${(other.cpu / common.cpu).toFixed(2)}: the on/off ratio of calls a CPU-bound server carries)`);
+}
+const median = (xs: readonly number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+if (ROUNDS > 0 && on && off) {
+  const bothHeld = STEPS.filter((n) => on.some((x) => x.calls === n && holds(x)) && off.some((x) => x.calls === n && holds(x)));
+  const at = opt.compare ? Number(opt.compare) : (bothHeld.at(-1) ?? STEPS[0]!);
+  console.log(`\n${ROUNDS} rounds at ${at} calls, recording on and off one after the other (the order swapped every round)`);
+  console.log('round | CPU on % of a core (main thread) | CPU off % (main thread) | off / on | main thread off / on | loss on / off (net of sipp drops)');
+  const ratios: number[] = [];
+  const mainRatios: number[] = [];
+  const cpu = { on: [] as number[], off: [] as number[] };
+  for (let r = 1; r <= ROUNDS; r++) {
+    const order: ('on' | 'off')[] = r % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
+    const got = new Map<string, Step>();
+    for (const mode of order) got.set(mode, (await runMode(mode, [at], 0, true))[0]!);
+    const a = got.get('on')!;
+    const b = got.get('off')!;
+    ratios.push(b.cpu / a.cpu);
+    mainRatios.push(b.mainCpu / a.mainCpu);
+    cpu.on.push(a.cpu);
+    cpu.off.push(b.cpu);
+    console.log([
+      pad(r, 5), pad(`${a.cpu.toFixed(0)} (${a.mainCpu.toFixed(0)})`, 33), pad(`${b.cpu.toFixed(0)} (${b.mainCpu.toFixed(0)})`, 23),
+      pad((b.cpu / a.cpu).toFixed(2), 8), pad((b.mainCpu / a.mainCpu).toFixed(2), 20),
+      `${(100 * netLossOfStep(a)).toFixed(3)} / ${(100 * netLossOfStep(b)).toFixed(3)} %${a.failed + b.failed > 0 ? ` (${a.failed} / ${b.failed} calls failed)` : ''}`,
+    ].join(' | '));
+  }
+  const m = median(ratios);
+  console.log(`median CPU at ${at} calls: recording on ${median(cpu.on).toFixed(0)} %, off ${median(cpu.off).toFixed(0)} % of a core`);
+  console.log(`median off / on CPU ratio ${m.toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; main thread ${median(mainRatios).toFixed(2)}): target ≥ ${TARGET_RATIO}: ${m >= TARGET_RATIO ? 'met' : 'NOT met'}`);
 }
 rmSync(work, { recursive: true, force: true });

@@ -8,13 +8,19 @@ import { availableParallelism, setPriority } from 'node:os';
 /** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
 const TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** User + system CPU seconds of a whole process so far (proc(5): fields 14 and 15 of /proc/<pid>/stat). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU seconds in a proc(5) stat file: its fields 14 and 15. */
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   // The command name (field 2) may hold spaces; the numeric fields follow its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
 }
+
+/** User + system CPU seconds of a whole process so far, every thread of it (/proc/<pid>/stat). */
+export const cpuSeconds = (pid: number): number => statCpuSeconds(`/proc/${pid}/stat`);
+
+/** User + system CPU seconds of one thread of a process so far; its main thread is `tid = pid` (/proc/<pid>/task/<tid>/stat). */
+export const threadCpuSeconds = (pid: number, tid = pid): number => statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
 
 /** CPU use of a process between two calls: `lap()` returns the share of one core since the last lap. */
 export function cpuMeter(pid: number): { lap(): { cpuS: number; wallS: number; percentOfCore: number } } {

@@ -5,18 +5,8 @@ import { api, ApiError } from '../../api.ts';
 
 export interface FlowIssue { path: string; message: string }
 
+/** An error of the admin API: an `ApiError` that also reads a flow's issues from its details. */
 export class AdminApiError extends ApiError {
-  readonly details: Record<string, unknown>;
-  constructor(code: string, status: number, message: string, details: Record<string, unknown>) {
-    super(code, status, message);
-    this.details = details;
-  }
-
-  /** The dotted path of the field the server named, if any. */
-  get field(): string | undefined {
-    return typeof this.details['field'] === 'string' ? this.details['field'] : undefined;
-  }
-
   get issues(): FlowIssue[] {
     const list = this.details['issues'];
     return Array.isArray(list) ? list.filter((i): i is FlowIssue => typeof i?.path === 'string' && typeof i?.message === 'string') : [];

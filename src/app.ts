@@ -165,6 +165,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     interactions: interactionStore, queue: (tenantId, queueId) => routing.queue(tenantId, queueId),
     timeZoneOf: async (tenantId) => (await tenants.byId(tenantId))?.timeZone ?? 'UTC',
     taskTicket: (tenantId, ticketId) => ticketChannel.task(tenantId, ticketId),
+    ticketOfTask: (tenantId, contactId) => ticketChannel.ticketOf(tenantId, contactId),
   });
   // The wallboard's figures come from analytics, built below; only its own WallboardChanged asks for them.
   const unproject = projectToBrowser(bus, hub, {

@@ -138,3 +138,15 @@ test('tasks: offers sit beside a call\'s offer; accepted they are held until the
   assert.deepEqual(w.apply('ContactEnded', { tenantId: T, contactId: 't2', endedBy: 'system', reason: 'assigned-elsewhere', at: at(91) }), [], 'nobody held it');
   assert.deepEqual(w.work('tenant-b', 'a1').tasks, []);
 });
+
+test('a task restored after a restart is the agent\'s again (once, however often it is told), until it ends; other channels are not tasks', () => {
+  const w = new CurrentWork();
+  const restored = { tenantId: T, contactId: 't9', queueId: 'q-back', channel: 'task', agentId: 'a1', at: at(30) };
+  assert.deepEqual(w.apply('ContactRestored', restored), ['a1']);
+  assert.deepEqual(w.apply('ContactRestored', restored), ['a1']);
+  assert.deepEqual(w.work(T, 'a1').tasks, [{ contactId: 't9', queueId: 'q-back', acceptedAt: at(30) }]);
+  assert.equal(w.facts(T, 't9')?.queueId, 'q-back');
+  assert.deepEqual(w.apply('ContactRestored', { ...restored, contactId: 'v1', channel: 'voice' }), []);
+  assert.deepEqual(w.apply('ContactEnded', { tenantId: T, contactId: 't9', endedBy: 'agent', reason: 'resolved', at: at(40) }), ['a1']);
+  assert.deepEqual(w.work(T, 'a1').tasks, []);
+});

@@ -6,7 +6,7 @@
 //   offer:  OfferCreated -> OfferAccepted | OfferDeclined
 //   call:   CallConnected -> CallHeld <-> CallResumed -> CallTransferred | CallEnded | WrapUpStarted
 //   wrapUp: WrapUpStarted -> WrapUpEnded
-//   task:   OfferCreated (channel task) -> OfferDeclined | OfferAccepted -> ContactEnded
+//   task:   OfferCreated (channel task) -> OfferDeclined | OfferAccepted -> ContactEnded; after a restart ContactRestored -> ContactEnded
 import type { ContactEvents } from '../channels/tickets/index.ts';
 import type { IvrEvents } from '../ivr/index.ts';
 import type { InteractionEvents } from '../interactions/index.ts';
@@ -16,7 +16,7 @@ import type { VoiceEvents } from '../voice/index.ts';
 export const TRACKED_EVENTS = [
   'CallArrived', 'CallbackRequested', 'IvrLeft', 'ContactQueued', 'OfferCreated', 'OfferAccepted', 'OfferDeclined',
   'CallConnected', 'CallHeld', 'CallResumed', 'CallTransferred', 'CallEnded', 'WrapUpStarted', 'WrapUpEnded', 'InteractionClosed',
-  'ContactArrived', 'ContactEnded',
+  'ContactArrived', 'ContactEnded', 'ContactRestored',
 ] as const;
 export type TrackedEvent = (typeof TRACKED_EVENTS)[number];
 type AllEvents = VoiceEvents & IvrEvents & RoutingEvents & InteractionEvents & ContactEvents;
@@ -142,6 +142,15 @@ export class CurrentWork {
           const taskOffers = w.taskOffers.filter((o) => o !== task);
           return name === 'OfferAccepted' ? { ...w, taskOffers, tasks: [...w.tasks, { contactId: e.contactId, queueId: e.queueId, acceptedAt: e.at }] } : { ...w, taskOffers };
         });
+        return [e.agentId];
+      }
+      case 'ContactRestored': {
+        // A task the agent held before a restart is theirs again; the time it was accepted is not kept, so it shows from the restart.
+        const e = p as TrackedEvents['ContactRestored'];
+        if (e.channel !== TASK_CHANNEL) return [];
+        this.#touch(t, e.contactId, e.agentId);
+        this.#setFacts(t, e.contactId, { channel: e.channel, queueId: e.queueId });
+        this.#update(t, e.agentId, (w) => (w.tasks.some((x) => x.contactId === e.contactId) ? w : { ...w, tasks: [...w.tasks, { contactId: e.contactId, queueId: e.queueId, acceptedAt: e.at }] }));
         return [e.agentId];
       }
       case 'ContactEnded': {

@@ -32,6 +32,8 @@ export interface DesktopDeps {
   timeZoneOf(tenantId: string): Promise<string>;
   /** The ticket behind a task (undefined: cannot be read); without it tasks show no ticket. */
   taskTicket?(tenantId: string, ticketId: string): Promise<TaskTicketView | undefined>;
+  /** The ticket id of a task the events did not name (one queued or held across a restart). */
+  ticketOfTask?(tenantId: string, contactId: string): string | undefined;
 }
 
 /** One applied event, with the agents it concerns (CurrentWork already reflects it). */
@@ -184,9 +186,9 @@ export class Desktop {
     return { taskOffers, tasks };
   }
 
-  /** The ticket of a task, as the events named it (ContactArrived). */
+  /** The ticket of a task, as the events named it (ContactArrived), else as the task channel knows it. */
   async #ticketOf(tenantId: string, contactId: string): Promise<TaskTicketView | null> {
-    const ticketId = this.#work.facts(tenantId, contactId)?.ticketId;
+    const ticketId = this.#work.facts(tenantId, contactId)?.ticketId ?? this.#d.ticketOfTask?.(tenantId, contactId);
     if (!ticketId || !this.#d.taskTicket) return null;
     return (await this.#d.taskTicket(tenantId, ticketId).catch(() => undefined)) ?? null;
   }

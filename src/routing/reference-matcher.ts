@@ -286,6 +286,18 @@ export class ReferenceMatcher implements ContactDistributor {
     return out;
   }
 
+  restoreAssigned(contact: Contact, agentId: string, now: number): RoutingDecision[] {
+    const t = this.#time(now);
+    const def = checkContact(contact, t);
+    this.#queue(def.queueId);
+    const a = this.#agentRec(agentId);
+    if (this.#contacts.has(def.id)) throw contactExists(def.id);
+    this.#now = t;
+    this.#contacts.set(def.id, { ...def, queuedAt: def.enqueuedAt, status: CONTACT_STATUSES.Assigned, agentId, matchedStage: 0 });
+    a.load[def.channel]++;
+    return [];
+  }
+
   remove(contactId: string, now: number): RoutingDecision[] {
     const t = this.#time(now);
     const c = this.#contactRec(contactId);

@@ -49,6 +49,19 @@ rule('eligibility: work goes only to an Available agent whose load is below capa
   assert.deepEqual(r.agent('a')?.load, { voice: 0, chat: 0, email: 0, message: 0, task: 0 });
 });
 
+rule('a restored assignment (a work item an agent held before a restart) takes their capacity until it ends, and is never offered', (r) => {
+  r.upsertQueue(queue('q'), T0);
+  r.upsertAgent({ id: 'a', skills: {}, capacity: { task: 1 } }, T0);
+  assert.deepEqual(r.restoreAssigned(contact('held', T0 - 60 * S, { channel: 'task' }), 'a', T0), []);
+  assert.deepEqual([r.contact('held')?.status, r.contact('held')?.agentId, r.agent('a')?.load.task], ['assigned', 'a', 1]);
+  assert.deepEqual(r.setAgentState('a', 'Available', T0 + 1), []);
+  assert.deepEqual(r.enqueue(contact('next', T0 + 2, { channel: 'task' }), T0 + 2), [], 'task capacity 1 is held by the restored item');
+  assert.equal(r.position('held', T0 + 2), 0);
+  assert.deepEqual(r.contactEnded('held', T0 + 3), [offer('next', 'a')]);
+  assert.throws(() => r.restoreAssigned(contact('next', T0, { channel: 'task' }), 'a', T0 + 4), routingError('SB_ROUTING_CONTACT_EXISTS'));
+  assert.throws(() => r.restoreAssigned(contact('x', T0, { channel: 'task' }), 'nobody', T0 + 4), routingError('SB_ROUTING_UNKNOWN_AGENT'));
+});
+
 rule('effective requirements: the queue\'s and the contact\'s requirements, the higher minimum for the same skill', (r) => {
   r.upsertQueue(queue('q', { requirements: [{ skill: 'en', minProficiency: 2 }] }), T0);
   available(r, 'x', T0, { en: 3, 'lang:cmn': 5 });

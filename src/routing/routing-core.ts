@@ -18,7 +18,7 @@ import FlatQueue from 'flatqueue';
 import {
   AGENT_STATES, CHANNELS, CONTACT_STATUSES, ROUTING_STRATEGIES, agentHasContacts, perChannel, checkAgent, checkAgentState, checkContact, checkQueue,
   checkTime, contactExists, contactState, queueInUse, unknownAgent, unknownContact, unknownQueue,
-  type Agent, type AgentState, type AgentStatus, type Channel, type CheckedAgent, type CheckedQueue, type Contact, type ContactDistributor,
+  type Agent, type AgentState, type AgentStatus, type Channel, type CheckedAgent, type CheckedContact, type CheckedQueue, type Contact, type ContactDistributor,
   type ContactStatus, type ContactStatusKind, type Queue, type QueueStats, type RoutingDecision, type RoutingStrategy, type SkillRequirement,
 } from './routing-model.ts';
 
@@ -547,6 +547,16 @@ export class RoutingCore implements ContactDistributor {
     return q;
   }
 
+  /** A contact's record, in no bucket and with no deadline yet. */
+  #contactRecOf(def: CheckedContact, q: QueueRec, status: ContactStatusKind, agent: AgentRec | null): ContactRec {
+    return {
+      id: def.id, queue: q, channel: def.channel, ch: CHANNEL_INDEX[def.channel], enqueuedAt: def.enqueuedAt, queuedAt: def.enqueuedAt,
+      priority: def.priority, requirements: def.requirements, ownKey: JSON.stringify(def.requirements), status,
+      agent, stages: [], stage: 0, matchedStage: 0, bucket: null, live: true, stageDueAt: Infinity, overflowDueAt: Infinity,
+      pending: false, collected: false,
+    };
+  }
+
   #agentRec(id: string): AgentRec {
     const a = this.#agents.get(id);
     if (!a) throw unknownAgent(id);
@@ -667,17 +677,31 @@ export class RoutingCore implements ContactDistributor {
     const q = this.#queue(def.queueId);
     if (this.#contacts.has(def.id)) throw contactExists(def.id);
     this.#advance(t);
-    const c: ContactRec = {
-      id: def.id, queue: q, channel: def.channel, ch: CHANNEL_INDEX[def.channel], enqueuedAt: def.enqueuedAt, queuedAt: def.enqueuedAt,
-      priority: def.priority, requirements: def.requirements, ownKey: JSON.stringify(def.requirements), status: CONTACT_STATUSES.Waiting,
-      agent: null, stages: [], stage: 0, matchedStage: 0, bucket: null, live: true, stageDueAt: Infinity, overflowDueAt: Infinity,
-      pending: false, collected: false,
-    };
+    const c = this.#contactRecOf(def, q, CONTACT_STATUSES.Waiting, null);
     this.#join(c, q, def.enqueuedAt, t);
     this.#contacts.set(c.id, c);
     const out: RoutingDecision[] = [];
     this.#route(c, t, out);
     return out;
+  }
+
+  /**
+   * A contact an agent had accepted before a restart (a background channel's work item they still
+   * hold): assigned to them again, their capacity taken, never offered.
+   */
+  restoreAssigned(contact: Contact, agentId: string, now: number): RoutingDecision[] {
+    const t = this.#time(now);
+    const def = checkContact(contact, t);
+    const q = this.#queue(def.queueId);
+    const a = this.#agentRec(agentId);
+    if (this.#contacts.has(def.id)) throw contactExists(def.id);
+    this.#advance(t);
+    const c = this.#contactRecOf(def, q, CONTACT_STATUSES.Assigned, a);
+    this.#contacts.set(c.id, c);
+    a.assigned.add(c);
+    a.load[c.ch]!++;
+    this.#list(a);
+    return [];
   }
 
   remove(contactId: string, now: number): RoutingDecision[] {

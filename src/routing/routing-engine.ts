@@ -20,6 +20,8 @@ export interface ChannelAdapter {
   withdraw(tenantId: string, offerId: string): void;
   overflow(tenantId: string, contactId: string, target: 'voicemail' | 'callback' | 'hangup'): void;
   alive(tenantId: string, contactId: string, kind: 'contact' | 'callback'): boolean;
+  /** After a restart: a work item of this (background) channel that the agent had accepted is theirs again. */
+  restored?(item: { tenantId: string; contactId: string; agentId: string; queueId: string; data: Record<string, unknown> }): void;
 }
 
 export interface NewContact {
@@ -145,10 +147,18 @@ export class RoutingEngine {
       decisions.push(...acd.core.setAgentState(a.id, restored.state, now, restored.reason ?? undefined));
       if (restored !== a) await this.#d.store.putAgent(tenantId, restored, now);
     }
+    const held: StoredContact[] = [];
     for (const c of await this.#d.store.contacts(tenantId)) {
       const channel = this.#channels.get(c.channel);
-      const alive = !!channel?.alive(tenantId, c.id, c.kind) && acd.queues.has(c.queueId) && c.state !== 'assigned';
-      if (!alive) {
+      const kept = !!channel?.alive(tenantId, c.id, c.kind) && acd.queues.has(c.queueId);
+      // A background channel's work item (a ticket) outlives the process, and so does its agent's hold on it; a call does not.
+      if (kept && c.state === 'assigned' && BACKGROUND_CHANNELS.has(c.channel) && c.agentId !== null && acd.agents.has(c.agentId)) {
+        acd.contacts.set(c.id, c);
+        decisions.push(...acd.core.restoreAssigned({ id: c.id, queueId: c.queueId, channel: c.channel, enqueuedAt: c.enqueuedAt, priority: c.priority, requirements: c.requirements }, c.agentId, now));
+        held.push(c);
+        continue;
+      }
+      if (!kept || c.state === 'assigned') {
         await this.#d.store.removeContact(tenantId, c.id);
         this.#d.bus.publish('ContactClosed', { tenantId, contactId: c.id, queueId: c.queueId, reason: c.state === 'assigned' ? 'lost-on-restart-while-assigned' : 'lost-on-restart', at: this.#iso(now) });
         continue;
@@ -157,6 +167,10 @@ export class RoutingEngine {
       acd.contacts.set(c.id, restored);
       decisions.push(...acd.core.enqueue({ id: c.id, queueId: c.queueId, channel: c.channel, enqueuedAt: c.enqueuedAt, priority: c.priority, requirements: c.requirements }, now));
       if (c.state !== 'waiting') await this.#d.store.setContactState(tenantId, c.id, 'waiting', null);
+    }
+    for (const c of held) {
+      this.#channels.get(c.channel)?.restored?.({ tenantId, contactId: c.id, agentId: c.agentId!, queueId: c.queueId, data: c.data });
+      this.#d.bus.publish('ContactRestored', { tenantId, contactId: c.id, queueId: c.queueId, channel: c.channel, agentId: c.agentId!, at: this.#iso(now) });
     }
     this.#apply(tenantId, acd, decisions);
     return acd;

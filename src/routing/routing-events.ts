@@ -13,6 +13,8 @@ export type RoutingEvents = {
   ContactOverflowed: { tenantId: string; contactId: string; fromQueueId: string; target: string; toQueueId: string | null; at: string };
   /** A contact the engine closed itself (its channel lost it across a restart). */
   ContactClosed: { tenantId: string; contactId: string; queueId: string; reason: string; at: string };
+  /** After a restart, a background channel's work item an agent had accepted is theirs again (their capacity taken). */
+  ContactRestored: { tenantId: string; contactId: string; queueId: string; channel: string; agentId: string; at: string };
   /** The customer's contact with the agent is over; wrap-up (after-call work) begins. */
   WrapUpStarted: { tenantId: string; contactId: string; agentId: string; at: string };
   WrapUpEnded: { tenantId: string; contactId: string; agentId: string; disposition: string | null; at: string };

@@ -159,6 +159,8 @@ export interface ContactDistributor {
   removeAgent(agentId: string, now: number): RoutingDecision[];
   setAgentState(agentId: string, state: AgentState, now: number, reason?: string): RoutingDecision[];
   enqueue(contact: Contact, now: number): RoutingDecision[];
+  /** A contact the agent had accepted before a restart: theirs again, their capacity taken, never offered. */
+  restoreAssigned(contact: Contact, agentId: string, now: number): RoutingDecision[];
   remove(contactId: string, now: number): RoutingDecision[];
   offerAccepted(contactId: string, now: number): RoutingDecision[];
   offerDeclined(contactId: string, now: number): RoutingDecision[];

@@ -63,6 +63,27 @@ for (const dialect of testStorageTargets()) {
       await app.routing.flushed();
       return (await new RoutingStore(app.storage.db).contacts(t.tenants.demo)).sort((a, b) => a.enqueuedAt - b.enqueuedAt);
     };
+    /** A restart: the app stops and a new one starts on the same storage and clock (`meanwhile` runs while it is down); everyone logs in again. */
+    const restart = async (meanwhile?: () => Promise<void>) => {
+      await app.stop();
+      off();
+      events = [];
+      await meanwhile?.();
+      app = await buildApp(app.config, { storage: app.storage, clock: t.clock, argon2: TEST_ARGON2 });
+      listen(app);
+      const again = { ...t, app };
+      cookies = {
+        admin: await login(again, 'demo', 'admin'), supervisor: await login(again, 'demo', 'supervisor'),
+        agent1: await login(again, 'demo', 'agent1'), agent2: await login(again, 'demo', 'agent2'),
+      };
+    };
+    /** Back to the test's first app (afterEach stops it). */
+    const backToFirst = async () => {
+      off();
+      await app.stop();
+      app = t.app;
+      listen(app);
+    };
     const accept = (who: keyof typeof cookies, offerId: unknown) => call(who, 'POST', `/api/agents/me/offers/${String(offerId)}/accept`);
     const resolve = async (who: 'agent1' | 'agent2', ticketId: string) => {
       for (const status of ['in_progress', 'resolved']) await ok(who, 'PATCH', `/api/tickets/${ticketId}`, { status });
@@ -223,15 +244,7 @@ for (const dialect of testStorageTargets()) {
       const { enqueuedAt } = (await queued())[0]!;
       t.clock.advance(60_000);
       await openTicket('Queued later');
-      await app.stop();
-      off();
-      app = await buildApp(app.config, { storage: app.storage, clock: t.clock, argon2: TEST_ARGON2 });
-      listen(app);
-      const again = { ...t, app };
-      cookies = {
-        admin: await login(again, 'demo', 'admin'), supervisor: await login(again, 'demo', 'supervisor'),
-        agent1: await login(again, 'demo', 'agent1'), agent2: await login(again, 'demo', 'agent2'),
-      };
+      await restart();
       const kept = await queued();
       assert.equal(kept.length, 2);
       assert.equal(kept[0]!.enqueuedAt, enqueuedAt, 'the original enqueue time');
@@ -243,10 +256,53 @@ for (const dialect of testStorageTargets()) {
       assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
       await settled();
       assert.equal((await ok('supervisor', 'GET', `/api/tickets/${early.id}`))['assigneeUserId'], ids.agent1);
-      off();
-      await app.stop();
-      app = t.app;
-      listen(app);
+      await backToFirst();
+    });
+
+    test('a restart keeps an accepted work item with its agent: capacity held, on the desktop with its ticket, released by resolving it', async () => {
+      await withTasks(ids.agent1, 1);
+      await available('agent1');
+      const held = await openTicket('Held across the restart');
+      const contactId = String(lastOffer()['contactId']);
+      assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
+      await settled();
+      await restart();
+      await available('agent1');
+      assert.deepEqual(named('ContactClosed'), [], 'nothing lost');
+      const me = await ok('agent1', 'GET', '/api/agents/me');
+      assert.deepEqual([me['state'], (me['load'] as Record<string, number>)['task']], ['Available', 1], 'the held ticket still takes their one unit');
+      await openTicket('Arrives after the restart');
+      assert.equal(taskOffers().length, 0, 'capacity 1 is held: the new ticket waits');
+      const work = (await ok('agent1', 'GET', '/api/desktop/state'))['work'] as { tasks: { contactId: string; ticket: { id: string } | null }[] };
+      assert.deepEqual(work.tasks.map((x) => [x.contactId, x.ticket?.id]), [[contactId, held.id]], 'the desktop shows the held task with its ticket');
+      t.clock.advance(60_000);
+      await resolve('agent1', held.id);
+      assert.deepEqual(named('ContactEnded').map((p) => [p['contactId'], p['endedBy'], p['reason']]), [[contactId, 'agent', 'resolved']]);
+      assert.equal(taskOffers().length, 1, 'its unit is free: the next ticket is offered');
+      const record = await ok('supervisor', 'GET', `/api/interactions/${contactId}`);
+      assert.deepEqual([record['agentId'], record['outcome'], record['endedAt']], [ids.agent1, 'answered', new Date(t.clock.now()).toISOString()], 'one interaction record, open across the restart, ended by the resolve');
+      await backToFirst();
+    });
+
+    test('a ticket resolved while the server was down releases its agent when the ACD is restored', async () => {
+      await withTasks(ids.agent1, 1);
+      await available('agent1');
+      const held = await openTicket('Resolved while down');
+      const contactId = String(lastOffer()['contactId']);
+      assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
+      await settled();
+      // Resolved while the server was down (written straight to the database): the restored ACD reads the ticket as it is.
+      await restart(async () => {
+        await app.storage.db.updateTable('tickets_ticket' as never).set({ status: 'resolved', status_category: 'resolved' } as never).where('id' as never, '=', held.id as never).execute();
+      });
+      await available('agent1');
+      const me = await ok('agent1', 'GET', '/api/agents/me');
+      assert.equal((me['load'] as Record<string, number>)['task'], 0, 'the unit is free again');
+      const work = (await ok('agent1', 'GET', '/api/desktop/state'))['work'] as { tasks: unknown[] };
+      assert.deepEqual(work.tasks, [], 'and the task has left the desktop');
+      const record = await ok('supervisor', 'GET', `/api/interactions/${contactId}`);
+      assert.deepEqual([record['agentId'], record['outcome'], record['endedBy'], typeof record['endedAt']], [ids.agent1, 'answered', 'system', 'string'], 'handled, not lost: its interaction ended with the restore');
+      await backToFirst();
     });
 
     test('the interaction record of a work item: channel task, its timestamps, outcome and ticket', async () => {

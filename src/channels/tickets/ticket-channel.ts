@@ -63,7 +63,7 @@ const ROUTING_FIELDS: ReadonlySet<string> = new Set(['status', 'assigneeUserId',
 
 export class TicketChannel implements TicketRouter, ChannelAdapter {
   readonly #d: TicketChannelDeps;
-  /** Work items by contact id and by ticket id (in memory: a queued item is relearnt from its offer after a restart). */
+  /** Work items by contact id and by ticket id (in memory: after a restart a queued item is relearnt from its offer, a held one from the ACD's restore). */
   readonly #byContact = new Map<string, WorkItem>();
   readonly #byTicket = new Map<string, WorkItem>();
   /** The tail of each ticket's changes, so accepting and the ticket's own updates apply one at a time. */
@@ -151,6 +151,23 @@ export class TicketChannel implements TicketRouter, ChannelAdapter {
   /** A queued ticket survives a restart, in its place. */
   alive(): boolean {
     return true;
+  }
+
+  /** After a restart: a ticket its agent had accepted is still theirs; one resolved or reassigned meanwhile releases them now. */
+  restored(o: Parameters<NonNullable<ChannelAdapter['restored']>>[0]): void {
+    const ticketId = o.data['ticketId'];
+    if (typeof ticketId !== 'string') {
+      this.#d.log.error({ contactId: o.contactId }, 'a restored task without a ticket');
+      return;
+    }
+    this.#remember(o.tenantId, o.contactId, ticketId).agentId = o.agentId;
+    void this.#serial(o.tenantId, ticketId, () => this.#review(o.tenantId, ticketId, 'system'))
+      .catch((err: unknown) => this.#d.log.error({ err, ticketId }, 'a restored task\'s ticket could not be checked'));
+  }
+
+  /** The ticket behind a work item this channel knows (queued, offered or held), if any. */
+  ticketOf(tenantId: string, contactId: string): string | undefined {
+    return this.#byContact.get(key(tenantId, contactId))?.ticketId;
   }
 
   // ---- The agent accepts on the desktop ------------------------------------------------------------

@@ -63,6 +63,16 @@ for (const dialect of testStorageTargets()) {
       await app.routing.flushed();
       return (await new RoutingStore(app.storage.db).contacts(t.tenants.demo)).sort((a, b) => a.enqueuedAt - b.enqueuedAt);
     };
+    /** Agent 1, with one unit of task capacity, accepts a new ticket's work item. */
+    const holdTask = async (subject: string) => {
+      await withTasks(ids.agent1, 1);
+      await available('agent1');
+      const ticket = await openTicket(subject);
+      const contactId = String(lastOffer()['contactId']);
+      assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
+      await settled();
+      return { ticket, contactId };
+    };
     /** A restart: the app stops and a new one starts on the same storage and clock (`meanwhile` runs while it is down); everyone logs in again. */
     const restart = async (meanwhile?: () => Promise<void>) => {
       await app.stop();
@@ -260,12 +270,7 @@ for (const dialect of testStorageTargets()) {
     });
 
     test('a restart keeps an accepted work item with its agent: capacity held, on the desktop with its ticket, released by resolving it', async () => {
-      await withTasks(ids.agent1, 1);
-      await available('agent1');
-      const held = await openTicket('Held across the restart');
-      const contactId = String(lastOffer()['contactId']);
-      assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
-      await settled();
+      const { ticket: held, contactId } = await holdTask('Held across the restart');
       await restart();
       await available('agent1');
       assert.deepEqual(named('ContactClosed'), [], 'nothing lost');
@@ -285,12 +290,7 @@ for (const dialect of testStorageTargets()) {
     });
 
     test('a ticket resolved while the server was down releases its agent when the ACD is restored', async () => {
-      await withTasks(ids.agent1, 1);
-      await available('agent1');
-      const held = await openTicket('Resolved while down');
-      const contactId = String(lastOffer()['contactId']);
-      assert.equal((await accept('agent1', lastOffer()['offerId'])).status, 200);
-      await settled();
+      const { ticket: held, contactId } = await holdTask('Resolved while down');
       // Resolved while the server was down (written straight to the database): the restored ACD reads the ticket as it is.
       await restart(async () => {
         await app.storage.db.updateTable('tickets_ticket' as never).set({ status: 'resolved', status_category: 'resolved' } as never).where('id' as never, '=', held.id as never).execute();
@@ -302,6 +302,19 @@ for (const dialect of testStorageTargets()) {
       assert.deepEqual(work.tasks, [], 'and the task has left the desktop');
       const record = await ok('supervisor', 'GET', `/api/interactions/${contactId}`);
       assert.deepEqual([record['agentId'], record['outcome'], record['endedBy'], typeof record['endedAt']], [ids.agent1, 'answered', 'system', 'string'], 'handled, not lost: its interaction ended with the restore');
+      await backToFirst();
+    });
+
+    test('a restored work item whose stored routing data names no ticket is released at once, not held forever', async () => {
+      const { contactId } = await holdTask('Damaged while down');
+      await restart(async () => {
+        await app.storage.db.updateTable('routing_contact' as never).set({ data: '{}' } as never).where('id' as never, '=', contactId as never).execute();
+      });
+      await available('agent1');
+      const me = await ok('agent1', 'GET', '/api/agents/me');
+      assert.equal((me['load'] as Record<string, number>)['task'], 0, 'the unit is free again');
+      const record = await ok('supervisor', 'GET', `/api/interactions/${contactId}`);
+      assert.deepEqual([record['outcome'], record['endedBy'], typeof record['endedAt']], ['answered', 'system', 'string'], 'its interaction ended');
       await backToFirst();
     });
 

@@ -16,6 +16,8 @@ export const TASK_END_REASONS = {
   AssignedElsewhere: 'assigned-elsewhere',
   /** The agent accepted but the ticket could not be assigned to them. */
   AssignmentFailed: 'assignment-failed',
+  /** Restored after a restart without the ticket it was for (its routing data names none). */
+  NoTicket: 'no-ticket',
 } as const;
 export type TaskEndReason = (typeof TASK_END_REASONS)[keyof typeof TASK_END_REASONS];
 

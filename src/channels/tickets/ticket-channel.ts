@@ -157,7 +157,10 @@ export class TicketChannel implements TicketRouter, ChannelAdapter {
   restored(o: Parameters<NonNullable<ChannelAdapter['restored']>>[0]): void {
     const ticketId = o.data['ticketId'];
     if (typeof ticketId !== 'string') {
-      this.#d.log.error({ contactId: o.contactId }, 'a restored task without a ticket');
+      // Nothing could ever end it: free the agent's unit now rather than hold it forever.
+      this.#d.log.error({ contactId: o.contactId }, 'a restored task names no ticket: its agent is released');
+      void this.#release({ tenantId: o.tenantId, contactId: o.contactId, ticketId: '', agentId: o.agentId }, TASK_END_REASONS.NoTicket, 'system')
+        .catch((err: unknown) => this.#d.log.error({ err, contactId: o.contactId }, 'a restored task without a ticket could not be released'));
       return;
     }
     this.#remember(o.tenantId, o.contactId, ticketId).agentId = o.agentId;

@@ -63,8 +63,11 @@ export class Outbox {
     while (this.#work.size > 0) await Promise.allSettled([...this.#work]);
   }
 
-  /** Writes one delivery of a new event to each of `subscriptions`; answers the rows' ids. */
-  async write(tenantId: string, type: string, data: Record<string, unknown>, occurredAt: string, subscriptions: SubscriptionTarget[]): Promise<string[]> {
+  /** Writes one delivery of a new event to each of `subscriptions`; answers the rows' ids. With
+   * `nudge: false` the caller wakes the worker itself (to read the rows back as queued first). */
+  async write(
+    tenantId: string, type: string, data: Record<string, unknown>, occurredAt: string, subscriptions: SubscriptionTarget[], opts: { nudge?: boolean } = {},
+  ): Promise<string[]> {
     if (subscriptions.length === 0) return [];
     const envelope: WebhookEnvelope = { id: newId(), type, tenantId, occurredAt, data };
     const payload = JSON.stringify(envelope);
@@ -75,7 +78,7 @@ export class Outbox {
       delivered_at: null, created_at: now,
     }));
     await this.#d.store.insertDeliveries(tenantId, rows);
-    this.#d.onWritten();
+    if (opts.nudge !== false) this.#d.onWritten();
     return rows.map((r) => r.id);
   }
 

@@ -176,18 +176,22 @@ export class Webhooks {
       last_status_code: null, last_error: null, delivered_at: null, created_at: now,
     };
     await this.#store.insertDeliveries(tenantId, [row]);
+    // Read back before the worker may send it, so the answer is the delivery as queued.
+    const queued = withoutPayload((await this.#store.delivery(tenantId, row.id))!);
     this.#worker.nudge();
     await this.#record(tenantId, actor, 'webhook.redelivered', original.subscriptionId, { deliveryId: original.id, redeliveryId: row.id });
-    return withoutPayload((await this.#store.delivery(tenantId, row.id))!);
+    return queued;
   }
 
   /** Queues a test delivery of type WebhookPing to one subscription. */
   async ping(tenantId: string, subscriptionId: string, actor?: WebhookActor): Promise<Delivery> {
     const target = await this.#activeTarget(tenantId, subscriptionId);
     const now = iso(this.#clock.now());
-    const [id] = await this.#outbox.write(tenantId, PING_EVENT, { subscriptionId, at: now }, now, [target]);
+    const [id] = await this.#outbox.write(tenantId, PING_EVENT, { subscriptionId, at: now }, now, [target], { nudge: false });
+    const queued = withoutPayload((await this.#store.delivery(tenantId, id!))!);
+    this.#worker.nudge();
     await this.#record(tenantId, actor, 'webhook.pinged', subscriptionId, { deliveryId: id });
-    return withoutPayload((await this.#store.delivery(tenantId, id!))!);
+    return queued;
   }
 
   async #target(tenantId: string, id: string): Promise<SubscriptionTarget> {

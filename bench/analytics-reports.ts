@@ -16,21 +16,18 @@
 // Run: node bench/analytics-reports.ts [--records 10000000 --days 30 --queues 200 --agents 1000
 //      --batch 100000 --seed 1 --dialects sqlite,postgres --segments memory|stored
 //      --database-url postgres://root@127.0.0.1:5432/test --runs 3]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import pg from 'pg';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { Reports, RollupStore, RollupWriter, type Dimension, type Grain, type ReportRow, type WriterContext } from '../src/analytics/index.ts';
 import { SettingsStore } from '../src/analytics/settings.sql.ts';
 import { InteractionStore, type Interaction, type Segment } from '../src/interactions/index.ts';
 import { silentLogger, systemClock } from '../src/kernel/index.ts';
-import { migrateToLatest, openStorage, type Storage } from '../src/storage/index.ts';
+import type { Storage } from '../src/storage/index.ts';
 import { TenantStore } from '../src/tenancy/index.ts';
+import { openBenchStorage } from './support/storage.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -78,6 +75,12 @@ const DISPOSITIONS = ['sale', 'support', 'billing', 'complaint', 'info', 'callba
 const rng = xoroshiro128plus(num('seed'));
 const int = (min: number, max: number) => uniformInt(rng, min, max);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** An id shaped and ordered as `newId`'s (a version 7 UUID of the arrival time, RFC 9562 §5.7), with the record's number for its random bits so runs repeat. */
+const idOf = (arrived: number, i: number) => {
+  const t = arrived.toString(16).padStart(12, '0');
+  const r = i.toString(16).padStart(15, '0');
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${r.slice(0, 3)}-8${r.slice(3, 6)}-${r.slice(6).padStart(12, '0')}`;
+};
 
 /** One seeded contact: 3% self-service, 12% abandoned, 5% overflowed to voicemail, 80% answered. */
 function contact(i: number): Interaction {
@@ -95,7 +98,7 @@ function contact(i: number): Interaction {
     segments.push({ seq: segments.length + 1, kind, agentId: null, queueId: null, startedAt: iso(from), endedAt: iso(to), outcome: null, data: null, ...p });
   };
   const base: Interaction = {
-    id: `i${i}`, channel: 'voice', direction: 'inbound', customerAddress: customer, customerId: null, dialled: did, flowId: 'flow', language: 'en',
+    id: idOf(arrived, i), channel: 'voice', direction: 'inbound', customerAddress: customer, customerId: null, dialled: did, flowId: 'flow', language: 'en',
     queueId: null, agentId: null, arrivedAt: iso(arrived), ivrEnteredAt: iso(arrived), ivrLeftAt: iso(queued), queuedAt: null, firstOfferedAt: null,
     answeredAt: null, endedAt: null, wrapUpEndedAt: null, outcome: null, endedBy: 'customer', offers: 0, transfers: 0, holds: 0, holdMs: 0,
     disposition: null, notes: null, recordingId: null, ivrPath: [], segments,
@@ -153,30 +156,7 @@ interface Target {
 }
 
 async function openTarget(dialect: 'sqlite' | 'postgres'): Promise<Target> {
-  let storage: Storage;
-  let cleanup: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'sb-bench-analytics-'));
-    storage = await openStorage({ sqliteFile: join(dir, 'bench.db') });
-    await migrateToLatest(storage.db);
-    cleanup = async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); };
-  } else {
-    const url = flags['database-url'];
-    const schema = `bench_analytics_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    storage = await openStorage({ databaseUrl: url, pgSchema: schema });
-    await migrateToLatest(storage.db, schema);
-    cleanup = async () => {
-      await storage.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    };
-  }
+  const { storage, cleanup } = await openBenchStorage(dialect, 'analytics', flags['database-url']);
   const tenantId = (await new TenantStore(storage.db).create({ slug: 'bench', name: 'Bench', timeZone: ZONE }, new Date(START))).id;
   const rollups = new RollupStore(storage.db, storage.dialect);
   const settings = new SettingsStore(storage.db);

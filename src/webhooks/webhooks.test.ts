@@ -369,7 +369,7 @@ for (const dialect of testStorageTargets()) {
       assert.deepEqual(JSON.parse(rx.requests[0]!.body).data, { tenantId: a, ticketId: 't-1', target: 'first-response', at: '2026-03-02T07:00:00.000Z' });
 
       const ping = await webhooks.ping(a, sub.id, actor);
-      assert.equal(ping.eventType, 'WebhookPing');
+      assert.deepEqual([ping.eventType, ping.status, ping.attempts], ['WebhookPing', 'pending', 0], 'answered as queued');
       await webhooks.settled();
       assert.equal(rx.requests[1]!.headers['switchboard-event'], 'WebhookPing');
       assert.equal(JSON.parse(rx.requests[1]!.body).data.subscriptionId, sub.id);

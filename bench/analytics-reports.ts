@@ -28,6 +28,7 @@ import { silentLogger, systemClock } from '../src/kernel/index.ts';
 import type { Storage } from '../src/storage/index.ts';
 import { TenantStore } from '../src/tenancy/index.ts';
 import { openBenchStorage } from './support/storage.ts';
+import { integerFlag } from './support/flags.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,11 +44,7 @@ const { values: flags } = parseArgs({
     'database-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/test' },
   },
 });
-const num = (name: 'records' | 'days' | 'queues' | 'agents' | 'batch' | 'seed' | 'runs'): number => {
-  const v = Number(flags[name]);
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
-  return v;
-};
+const num = (name: 'records' | 'days' | 'queues' | 'agents' | 'batch' | 'seed' | 'runs'): number => integerFlag(name, flags[name]);
 const N = num('records');
 const DAYS = num('days');
 const QUEUES = num('queues');

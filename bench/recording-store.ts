@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerFlag } from './support/flags.ts';
 import { DerivedRecordingKeys } from '../src/media/recording-keys.ts';
 import { LocalRecordingStore } from '../src/media/recording-store.local.ts';
 
 const { values: flags } = parseArgs({ options: { recordings: { type: 'string', default: '650' }, seconds: { type: 'string', default: '20' } } });
-const N = Number(flags.recordings);
-const SECONDS = Number(flags.seconds);
-if (!Number.isSafeInteger(N) || N < 1 || !Number.isSafeInteger(SECONDS) || SECONDS < 1) throw new Error('--recordings and --seconds must be positive integers');
+const N = integerFlag('recordings', flags.recordings);
+const SECONDS = integerFlag('seconds', flags.seconds);
 
 const CHUNK = new Uint8Array(32_000).map((_, i) => (i * 7) & 0xff);
 /** Longer than the run: no group sync happens before finish. */

@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { integerFlag } from './support/flags.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import {
@@ -31,11 +32,7 @@ const { values: flags } = parseArgs({
     'gap-ms': { type: 'string', default: '7' },
   },
 });
-const num = (name: keyof typeof flags): number => {
-  const v = Number(flags[name]);
-  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--${name} must be a non-negative integer`);
-  return v;
-};
+const num = (name: keyof typeof flags): number => integerFlag(name, flags[name], 0);
 const AGENTS = num('agents');
 const QUEUES = Math.max(1, num('queues'));
 const CONTACTS = num('contacts');

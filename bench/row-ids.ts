@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { InteractionStore, type Interaction } from '../src/interactions/index.ts';
 import { TenantStore } from '../src/tenancy/index.ts';
 import { openBenchStorage } from './support/storage.ts';
+import { integerFlag } from './support/flags.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -23,13 +24,8 @@ const { values: flags } = parseArgs({
     'database-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/test' },
   },
 });
-const positive = (name: 'records' | 'batch'): number => {
-  const v = Number(flags[name]);
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
-  return v;
-};
-const N = positive('records');
-const BATCH = positive('batch');
+const N = integerFlag('records', flags.records);
+const BATCH = integerFlag('batch', flags.batch);
 const DIALECTS = flags.dialects.split(',').map((d) => d.trim()) as ('sqlite' | 'postgres')[];
 const KINDS = { v4: randomUUID, v7: randomUUIDv7 } as const;
 const START = Date.UTC(2026, 2, 1);

@@ -184,7 +184,8 @@ describe('admin console in Chromium', () => {
     assert.equal(live.version, 3);
     assert.deepEqual(Object.keys(live.document.nodes).sort(), ['agent', 'goodbye', 'voicemail1', 'welcome']);
     assert.equal(live.document.nodes['welcome']?.type === 'menu' && live.document.nodes['welcome'].options['1'], 'agent');
-    assert.equal(await page.getByTestId('flow-published-Billing line').textContent(), 'Version 3');
+    // The list reloads after the notice shows: wait for it rather than read it at once.
+    await page.getByTestId('flow-published-Billing line').filter({ hasText: /^Version 3$/ }).waitFor();
     await shot('admin-flow-published-en');
   });
 

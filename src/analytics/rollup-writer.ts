@@ -21,7 +21,7 @@ import { isSatisfied } from './kpi.ts';
 import type { Measures } from './measures.ts';
 import { addDays, localSpan, quarterPeriod } from './periods.ts';
 import { RollupRows, type PeriodRange } from './rollup-rows.ts';
-import type { CustomerContact, RollupStore, StoredContact } from './rollups.sql.ts';
+import type { AnalyticsScope, CustomerContact, ResolvedContact, RollupStore } from './rollups.sql.ts';
 import { DEFAULT_SERVICE_LEVEL_SECONDS, queueSettings, type AnalyticsSettings } from './settings.ts';
 import type { SettingsStore } from './settings.sql.ts';
 
@@ -69,12 +69,12 @@ const DAY_MS = 86_400_000;
 const csatMeasures = (score: number | null): Partial<Measures> =>
   (score === null ? {} : { csatResponses: 1, csatSatisfied: isSatisfied(score) ? 1 : 0, csatScoreSum: score });
 
-const outcomeMeasures = (c: StoredContact): Partial<Measures> => ({
+const outcomeMeasures = (c: ResolvedContact): Partial<Measures> => ({
   fcrEligible: c.fcrEligible ? 1 : 0, fcrResolved: c.fcrEligible && c.fcrResolved ? 1 : 0, ...csatMeasures(c.csatScore),
 });
 
 /** Adds a contact's resolution and survey to its rows; a contact with neither adds nothing. */
-const addOutcome = (rows: RollupRows, c: StoredContact): void => {
+const addOutcome = (rows: RollupRows, c: ResolvedContact): void => {
   if (c.fcrEligible || c.csatScore !== null) rows.add(outcomeContributions(c, outcomeMeasures(c)));
 };
 
@@ -88,6 +88,9 @@ function arrivalSpan(contacts: readonly Pick<ContactRecord, 'arrivedAt'>[]): [nu
   }
   return [min, max];
 }
+
+/** A contact of the batch was rolled up before: the batch is written again, leaving it out. */
+class AddedBefore extends Error {}
 
 export class RollupWriter {
   readonly #d: RollupWriterDeps;
@@ -174,35 +177,53 @@ export class RollupWriter {
       facts.push(contactFacts(i, ctx.facts));
     }
     if (facts.length === 0) return 0;
-    const fresh = await this.#d.store.transaction(tenantId, async (tx) => {
-      const known = await tx.knownContacts(facts.map((f) => f.record.interactionId));
-      const batch = known.size === 0 ? facts : facts.filter((f) => !known.has(f.record.interactionId));
-      if (batch.length === 0) return [];
-      const records = batch.map((f) => f.record);
-      const keyed = records.filter((r) => r.customerKey !== null);
-      const [from, to] = arrivalSpan(keyed);
-      const earlier = keyed.length > 0 ? await tx.customersContacts(keyed.map((r) => r.customerKey!), from - days * DAY_MS, to + days * DAY_MS) : [];
-      const surveys = await tx.surveys(records.map((r) => r.interactionId));
-      // Resolved unless a later inbound contact of the same customer, stored or in the batch, repeats it.
-      const repeated = repeatedBy(keyed, [...earlier, ...keyed], days);
-      const stored = records.map((r): StoredContact => ({ ...r, fcrResolved: r.fcrEligible && !repeated.has(r.interactionId), csatScore: surveys.get(r.interactionId) ?? null }));
-      // Earlier contacts the batch repeats are resolved no more.
-      const standing = earlier.filter((e) => e.fcrEligible && e.fcrResolved);
-      const takenIds = repeatedBy(standing, keyed, days);
-      const taken = standing.filter((e) => takenIds.has(e.interactionId));
-      const rows = new RollupRows(ctx.timeZone);
-      for (const [n, f] of batch.entries()) {
-        rows.add(f.contributions);
-        addOutcome(rows, stored[n]!);
-      }
-      for (const e of taken) rows.add(outcomeContributions(e, { fcrResolved: -1 }));
-      await tx.insertContacts(stored);
-      await tx.setResolved(taken.map((e) => e.interactionId), false);
-      await tx.addRollups(rows.rows());
-      return batch;
+    // Written as though none was added before (the common case, and one statement fewer); when one
+    // was, the transaction is rolled back and the batch written again without those.
+    const write = (checked: boolean) => this.#d.store.transaction(tenantId, (tx) => this.#write(tx, ctx, facts, checked));
+    const fresh = await write(false).catch((err: unknown) => {
+      if (err instanceof AddedBefore) return write(true);
+      throw err;
     });
     if (fresh.length > 0) for (const l of this.#listeners) l(tenantId, fresh);
     return fresh.length;
+  }
+
+  /** Stores the contacts of `facts` and adds their rows; `checked` leaves out those added before, else finding one throws AddedBefore. */
+  async #write(tx: AnalyticsScope, ctx: WriterContext, facts: readonly ContactFacts[], checked: boolean): Promise<readonly ContactFacts[]> {
+    const days = ctx.settings.fcrWindowDays;
+    let batch = facts;
+    if (checked) {
+      const known = await tx.knownContacts(facts.map((f) => f.record.interactionId));
+      batch = facts.filter((f) => !known.has(f.record.interactionId));
+      if (batch.length === 0) return [];
+    }
+    const records = batch.map((f) => f.record);
+    const ids = new Set(records.map((r) => r.interactionId));
+    const keyed = records.filter((r) => r.customerKey !== null);
+    const [from, to] = arrivalSpan(keyed);
+    const earlier = keyed.length > 0 ? await tx.contactsOfCustomers(keyed.map((r) => r.customerKey!), from - days * DAY_MS, to + days * DAY_MS) : [];
+    if (!checked && earlier.some((e) => ids.has(e.interactionId))) throw new AddedBefore();
+    const surveys = await tx.surveys(records.map((r) => r.interactionId));
+    // Resolved unless a later inbound contact of the same customer, stored or in the batch, repeats it.
+    const repeated = repeatedBy(keyed, [...earlier, ...keyed], days);
+    const stored = records.map((r): ResolvedContact => ({ ...r, fcrResolved: r.fcrEligible && !repeated.has(r.interactionId), csatScore: surveys.get(r.interactionId) ?? null }));
+    // Earlier contacts still resolved (no stored contact repeats them) that the batch repeats are resolved no more.
+    const eligible = earlier.filter((e) => e.fcrEligible);
+    const repeatedBefore = repeatedBy(eligible, earlier, days);
+    const takenIds = repeatedBy(eligible.filter((e) => !repeatedBefore.has(e.interactionId)), keyed, days);
+    const taken = takenIds.size > 0 ? await tx.contacts([...takenIds]) : [];
+    const rows = new RollupRows(ctx.timeZone);
+    for (const [n, f] of batch.entries()) {
+      rows.add(f.contributions);
+      addOutcome(rows, stored[n]!);
+    }
+    for (const e of taken) rows.add(outcomeContributions(e, { fcrResolved: -1 }));
+    if (await tx.insertContacts(stored) !== stored.length) {
+      if (!checked) throw new AddedBefore();
+      throw new Error('contacts of the batch were rolled up by another writer meanwhile');
+    }
+    await tx.addRollups(rows.rows());
+    return batch;
   }
 
   async #stateChanged(tenantId: string, agentId: string, state: string, reason: string | null, at: number): Promise<void> {
@@ -281,23 +302,22 @@ export class RollupWriter {
       }
       count += contacts.length;
       const surveys = await scope.surveys(contacts.map((c) => c.interactionId));
-      await scope.insertContacts(contacts.map((c) => ({ ...c, fcrResolved: c.fcrEligible, csatScore: surveys.get(c.interactionId) ?? null })));
+      await scope.insertContacts(contacts.map((c) => ({ ...c, csatScore: surveys.get(c.interactionId) ?? null })));
       await flush(REBUILD_FLUSH);
     });
 
     // Resolution of the contacts now stored for the range, then their outcome rows (and those of the day before that land in it).
     const days = ctx.settings.fcrWindowDays;
-    let after: StoredContact | undefined;
+    let after: CustomerContact | undefined;
     for (;;) {
       const page = await scope.contactsArrived(start - REBUILD_MARGIN_MS, end, REBUILD_PAGE, after);
       if (page.length === 0) break;
       after = page[page.length - 1];
-      const keyed = page.filter((c) => c.arrivedAt >= start && c.fcrEligible && c.customerKey !== null);
+      const keyed = page.filter((c) => c.fcrEligible && c.customerKey !== null);
       const [first, last] = arrivalSpan(keyed);
       const later = keyed.length > 0 ? await scope.contactsOfCustomers(keyed.map((c) => c.customerKey!), first, last + days * DAY_MS) : [];
-      const unresolved = repeatedBy(keyed, later, days);
-      await scope.setResolved([...unresolved], false);
-      for (const c of page) addOutcome(rows, unresolved.has(c.interactionId) ? { ...c, fcrResolved: false } : c);
+      const repeated = repeatedBy(keyed, later, days);
+      for (const c of page) addOutcome(rows, { ...c, fcrResolved: c.fcrEligible && !repeated.has(c.interactionId) });
       summed += page.length;
       await flush(REBUILD_FLUSH);
     }

@@ -2,14 +2,16 @@
 // them (and analytics_setting, in settings.sql.ts):
 // - analytics_rollup: measures per (grain '15m' | 'day', dimension, period, key), added to by upsert;
 // - analytics_state_rollup: agent time per (grain, period, agent, state, reason);
-// - analytics_contact: one row per rolled-up interaction (idempotence, first-contact resolution, surveys);
+// - analytics_contact: one row per rolled-up interaction (idempotence, first-contact resolution, surveys),
+//   found by customer through `customerHash`; whether a contact is resolved is worked out from the
+//   contacts stored, not kept;
 // - analytics_agent_state: the agent state log, one row per stretch of a state;
 // - analytics_survey: one survey score per interaction.
 // Rollup rows and contacts are written many per statement: on PostgreSQL one `INSERT … SELECT FROM
 // json_populate_recordset(…)` per batch, a JSON document of the rows read as the table's own row
 // type (only the values that are not empty are sent); on SQLite multi-row `VALUES` whose text Kysely
 // compiles once per row count and statement, bound chunk by chunk.
-import { CompiledQuery, sql, type InsertQueryBuilder, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type InsertQueryBuilder, type InsertResult, type Kysely } from 'kysely';
 import { newId } from '../kernel/index.ts';
 import { tables, type SqlDatabase, type SqlDialectName } from '../storage/index.ts';
 import { TenantScope } from '../tenancy/index.ts';
@@ -28,7 +30,7 @@ interface AnalyticsTables {
   analytics_rollup: { tenant_id: string; grain: string; dimension: string; period: string; key: string } & MeasureColumns;
   analytics_state_rollup: { tenant_id: string; grain: string; period: string; agent_id: string; state: string; reason: string; ms: number | string };
   analytics_contact: {
-    tenant_id: string; interaction_id: string; arrived_at: string; customer_key: string | null; inbound: number; fcr_eligible: number; fcr_resolved: number;
+    tenant_id: string; interaction_id: string; arrived_at: string; customer_key: string | null; customer_hash: number | string | null; inbound: number; fcr_eligible: number;
     channel: string; did: string | null; disposition: string | null; queue_id: string | null; queue_at: string | null; agent_id: string | null; agent_at: string | null;
     csat_score: number | null;
   };
@@ -56,11 +58,15 @@ export interface StateRow {
 
 /** A contact as kept: its record, whether it is resolved (no repeat so far) and its survey score. */
 export interface StoredContact extends ContactRecord {
-  fcrResolved: boolean;
   csatScore: number | null;
 }
 
-export type CustomerContact = Pick<StoredContact, 'interactionId' | 'customerKey' | 'arrivedAt' | 'inbound' | 'fcrEligible' | 'fcrResolved'>;
+/** A stored contact and whether it is resolved so far (no repeat stored), which is worked out from the contacts stored, never kept. */
+export interface ResolvedContact extends StoredContact {
+  fcrResolved: boolean;
+}
+
+export type CustomerContact = Pick<StoredContact, 'interactionId' | 'customerKey' | 'arrivedAt' | 'inbound' | 'fcrEligible'>;
 
 export interface StateStretch {
   id: string;
@@ -75,12 +81,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const msOrNull = (s: string | null) => (s === null ? null : Date.parse(s));
 
+/**
+ * The index key contacts are found by customer with: the first 48 bits of the customer digest, as
+ * an integer. Smaller than the digest and the tenant, so adding a contact touches fewer index pages;
+ * a lookup compares the whole key (and the tenant) on the row.
+ */
+export const customerHash = (key: string): number => {
+  const b = Buffer.from(key.slice(0, 8), 'base64url');
+  return b.length === 0 ? 0 : b.readUIntBE(0, Math.min(6, b.length));
+};
+
 /** A column written in bulk, and what it holds when a row leaves it out: counts are 0, anything else null. */
 type BulkColumn = readonly [name: string, empty: 'null' | 'zero'];
 
 const ROLLUP_COLUMNS: readonly BulkColumn[] = [['grain', 'null'], ['dimension', 'null'], ['period', 'null'], ['key', 'null'], ...COLUMNS.map((c) => [c, 'zero'] as const)];
 const CONTACT_COLUMNS: readonly BulkColumn[] = [
-  'interaction_id', 'arrived_at', 'customer_key', 'inbound', 'fcr_eligible', 'fcr_resolved', 'channel', 'did', 'disposition', 'queue_id', 'queue_at',
+  'interaction_id', 'arrived_at', 'customer_key', 'customer_hash', 'inbound', 'fcr_eligible', 'channel', 'did', 'disposition', 'queue_id', 'queue_at',
   'agent_id', 'agent_at', 'csat_score',
 ].map((c) => [c, 'null'] as const);
 
@@ -91,7 +107,7 @@ const rollupValues = (r: RollupRow): unknown[] => {
 };
 
 const contactValues = (c: StoredContact): unknown[] => [
-  c.interactionId, iso(c.arrivedAt), c.customerKey, c.inbound ? 1 : 0, c.fcrEligible ? 1 : 0, c.fcrResolved ? 1 : 0, c.channel, c.did, c.disposition,
+  c.interactionId, iso(c.arrivedAt), c.customerKey, c.customerKey === null ? null : customerHash(c.customerKey), c.inbound ? 1 : 0, c.fcrEligible ? 1 : 0, c.channel, c.did, c.disposition,
   c.queueId, isoOrNull(c.queueAt), c.agentId, isoOrNull(c.agentAt), c.csatScore,
 ];
 
@@ -106,7 +122,9 @@ interface BulkTail {
   apply(qb: AnyInsert): AnyInsert;
 }
 
-const PLAIN: BulkTail = { name: 'plain', apply: (qb) => qb };
+const SKIP_KNOWN_CONTACT: BulkTail = {
+  name: 'skip-known', apply: (qb) => qb.onConflict((oc) => oc.columns(['tenant_id', 'interaction_id'] as never[]).doNothing()) as never,
+};
 const ADD_TO_ROLLUP: BulkTail = {
   name: 'add',
   apply: (qb) => qb.onConflict((oc) => oc.columns(['tenant_id', 'grain', 'dimension', 'period', 'key'] as never[])
@@ -124,7 +142,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 const toContact = (r: AnalyticsTables['analytics_contact']): StoredContact => ({
   interactionId: r.interaction_id, arrivedAt: Date.parse(r.arrived_at), customerKey: r.customer_key, inbound: Number(r.inbound) === 1,
-  fcrEligible: Number(r.fcr_eligible) === 1, fcrResolved: Number(r.fcr_resolved) === 1, channel: r.channel, did: r.did, disposition: r.disposition,
+  fcrEligible: Number(r.fcr_eligible) === 1, channel: r.channel, did: r.did, disposition: r.disposition,
   queueId: r.queue_id, queueAt: msOrNull(r.queue_at), agentId: r.agent_id, agentAt: msOrNull(r.agent_at), csatScore: r.csat_score === null ? null : Number(r.csat_score),
 });
 
@@ -147,6 +165,11 @@ export class AnalyticsScope {
     return this.#postgres ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;
   }
 
+  /** `column IN (integers)`, as `#in`. */
+  #inNumbers(column: string, values: readonly number[]) {
+    return this.#postgres ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::bigint[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;
+  }
+
   /**
    * Lookups per statement: SQLite's parameter limit, or one PostgreSQL array of a size it still looks
    * up by index (past some thousands it plans a scan of the whole table).
@@ -162,9 +185,9 @@ export class AnalyticsScope {
     await this.#write('analytics_rollup', ROLLUP_COLUMNS, rows.map(rollupValues), ADD_TO_ROLLUP);
   }
 
-  /** Writes rows of values (in `columns` order), each stamped with the scope's tenant, many per statement. */
-  async #write(table: keyof AnalyticsTables, columns: readonly BulkColumn[], rows: readonly unknown[][], tail: BulkTail): Promise<void> {
-    if (rows.length === 0) return;
+  /** Writes rows of values (in `columns` order), each stamped with the scope's tenant, many per statement; resolves with the rows written. */
+  async #write(table: keyof AnalyticsTables, columns: readonly BulkColumn[], rows: readonly unknown[][], tail: BulkTail): Promise<number> {
+    if (rows.length === 0) return 0;
     const names = columns.map(([name]) => name);
     if (this.#postgres) {
       const doc = JSON.stringify(rows.map((r) => {
@@ -175,9 +198,10 @@ export class AnalyticsScope {
       const read = columns.map(([name, empty]) => (empty === 'zero' ? sql`coalesce(${sql.ref(name)}, 0)` : sql.ref(name)));
       const insert = this.#s.db.insertInto(table).columns(['tenant_id', ...names] as never)
         .expression(sql`select ${this.#s.tenantId}::text, ${sql.join(read)} from json_populate_recordset(null::${sql.table(table)}, ${doc}::json)` as never);
-      await tail.apply(insert as unknown as AnyInsert).execute();
-      return;
+      const [result] = await tail.apply(insert as unknown as AnyInsert).execute() as InsertResult[];
+      return Number(result?.numInsertedOrUpdatedRows ?? 0);
     }
+    let written = 0;
     const per = Math.max(1, Math.floor(SQLITE_VALUES_PER_STATEMENT / (columns.length + 1)));
     for (let k = 0; k < rows.length; k += per) {
       const chunk = rows.slice(k, k + per);
@@ -190,8 +214,9 @@ export class AnalyticsScope {
         text = tail.apply(this.#s.insertInto(table, Array.from({ length: chunk.length }, () => sample) as never) as unknown as AnyInsert).compile().sql;
         if (chunk.length === per) sqliteTexts.set(id, text);
       }
-      await this.#s.db.executeQuery(CompiledQuery.raw(text, params));
+      written += Number((await this.#s.db.executeQuery(CompiledQuery.raw(text, params))).numAffectedRows ?? 0);
     }
+    return written;
   }
 
   async rollups(q: { grain: RollupGrain; dimension: StoredDimension; from: string; to: string; keys?: readonly string[] | undefined }): Promise<RollupRow[]> {
@@ -253,35 +278,41 @@ export class AnalyticsScope {
     return r ? toContact(r) : undefined;
   }
 
-  async insertContacts(rows: readonly StoredContact[]): Promise<void> {
-    await this.#write('analytics_contact', CONTACT_COLUMNS, rows.map(contactValues), PLAIN);
-  }
-
-  /** Every stored contact of these customers that arrived in [from, to]. */
-  async customersContacts(keys: readonly string[], from: number, to: number): Promise<StoredContact[]> {
-    const out: StoredContact[] = [];
-    for (const batch of chunks([...new Set(keys)], this.#lookupChunk)) {
-      const rows = await this.#s.selectFrom('analytics_contact').selectAll()
-        .where(this.#in('customer_key', batch)).where('arrived_at', '>=', iso(from)).where('arrived_at', '<=', iso(to)).execute();
-      for (const r of rows) out.push(toContact(r));
-    }
-    return out;
+  /** Stores contacts, leaving out any already stored; resolves with how many were stored. */
+  async insertContacts(rows: readonly StoredContact[]): Promise<number> {
+    return this.#write('analytics_contact', CONTACT_COLUMNS, rows.map(contactValues), SKIP_KNOWN_CONTACT);
   }
 
   /** Contacts of these customers that arrived in [from, to]: what resolution needs of them. */
   async contactsOfCustomers(keys: readonly string[], from: number, to: number): Promise<CustomerContact[]> {
     const out: CustomerContact[] = [];
-    for (const batch of chunks([...new Set(keys)], this.#lookupChunk)) {
-      const rows = await this.#s.selectFrom('analytics_contact').select(['interaction_id', 'customer_key', 'arrived_at', 'inbound', 'fcr_eligible', 'fcr_resolved'])
-        .where(this.#in('customer_key', batch)).where('arrived_at', '>=', iso(from)).where('arrived_at', '<=', iso(to)).execute();
+    const wanted = new Set(keys);
+    for (const batch of this.#hashChunks(wanted)) {
+      const rows = await this.#byCustomer().select(['interaction_id', 'customer_key', 'arrived_at', 'inbound', 'fcr_eligible'])
+        .where(this.#inNumbers('customer_hash', batch)).where('arrived_at', '>=', iso(from)).where('arrived_at', '<=', iso(to)).execute();
       for (const r of rows) {
+        if (r.customer_key === null || !wanted.has(r.customer_key)) continue;
         out.push({
           interactionId: r.interaction_id, customerKey: r.customer_key, arrivedAt: Date.parse(r.arrived_at), inbound: Number(r.inbound) === 1,
-          fcrEligible: Number(r.fcr_eligible) === 1, fcrResolved: Number(r.fcr_resolved) === 1,
+          fcrEligible: Number(r.fcr_eligible) === 1,
         });
       }
     }
     return out;
+  }
+
+  /**
+   * The tenant's contacts, to be found by customer hash: the tenant is compared as `tenant_id || ''`,
+   * which no index serves, so that the planner looks the hashes up in their index rather than
+   * scanning the tenant's arrivals (SQLite has no statistics to tell them apart).
+   */
+  #byCustomer() {
+    return this.#s.db.selectFrom('analytics_contact').where(sql`${sql.ref('tenant_id')} || ''`, '=', this.#s.tenantId);
+  }
+
+  /** The customers' hashes, a statement's worth at a time; rows found by them are kept only when their whole key is one of the customers'. */
+  #hashChunks(keys: ReadonlySet<string>): number[][] {
+    return chunks([...new Set(Array.from(keys, customerHash))], this.#lookupChunk);
   }
 
   async contacts(ids: readonly string[]): Promise<StoredContact[]> {
@@ -307,15 +338,10 @@ export class AnalyticsScope {
     await this.#s.deleteFrom('analytics_contact').where('arrived_at', '>=', iso(from)).where('arrived_at', '<', iso(to)).execute();
   }
 
-  async setResolved(ids: readonly string[], resolved: boolean): Promise<void> {
-    for (const batch of chunks(ids, this.#lookupChunk)) {
-      await this.#s.updateTable('analytics_contact').set({ fcr_resolved: resolved ? 1 : 0 }).where(this.#in('interaction_id', batch)).execute();
-    }
-  }
-
   /** The customer's data was erased: their contacts no longer match anyone for resolution. */
   async forgetCustomer(customerKey: string): Promise<void> {
-    await this.#s.updateTable('analytics_contact').set({ customer_key: null }).where('customer_key', '=', customerKey).execute();
+    await this.#s.updateTable('analytics_contact').set({ customer_key: null, customer_hash: null })
+      .where('customer_hash', '=', customerHash(customerKey)).where('customer_key', '=', customerKey).execute();
   }
 
   async setCsat(id: string, score: number): Promise<void> {

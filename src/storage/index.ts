@@ -1,3 +1,3 @@
 export { type Storage, type StorageOptions, type SqlDatabase, type SqlDialectName, openStorage, tables } from './database.ts';
-export { migrateToLatest } from './migrate.ts';
+export { migrateToLatest, migrateUpTo } from './migrate.ts';
 export { testStorageTargets, openTestStorage } from './test-storage.ts';

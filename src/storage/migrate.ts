@@ -18,6 +18,7 @@ import * as m0013 from './migrations/0013-analytics.ts';
 import * as m0014 from './migrations/0014-desktop.ts';
 import * as m0015 from './migrations/0015-admin.ts';
 import * as m0016 from './migrations/0016-ticket-routing.ts';
+import * as m0017 from './migrations/0017-analytics-customer-hash.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-desktop': m0014,
   '0015-admin': m0015,
   '0016-ticket-routing': m0016,
+  '0017-analytics-customer-hash': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -46,7 +48,17 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * tables in that schema only, not in any schema of the database that happens to hold tables of
  * the same names.
  */
-export async function migrateToLatest(db: SqlDatabase, schema?: string, dialect?: 'sqlite' | 'postgres'): Promise<string[]> {
+export function migrateToLatest(db: SqlDatabase, schema?: string, dialect?: 'sqlite' | 'postgres'): Promise<string[]> {
+  return migrate(db, schema, dialect);
+}
+
+/** Runs the migrations up to and including `name` (tests of a migration over data stored before it). */
+export function migrateUpTo(db: SqlDatabase, name: string, schema?: string, dialect?: 'sqlite' | 'postgres'): Promise<string[]> {
+  if (!(name in MIGRATIONS)) throw new Error(`no migration named ${name}`);
+  return migrate(db, schema, dialect, name);
+}
+
+async function migrate(db: SqlDatabase, schema?: string, dialect?: 'sqlite' | 'postgres', upTo?: string): Promise<string[]> {
   if (!schema && dialect === 'postgres') {
     schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
   }
@@ -54,7 +66,7 @@ export async function migrateToLatest(db: SqlDatabase, schema?: string, dialect?
     db, provider, migrationTableName: 'storage_migration', migrationLockTableName: 'storage_migration_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

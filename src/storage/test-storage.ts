@@ -3,15 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStorage, type SqlDialectName, type Storage } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateToLatest, migrateUpTo } from './migrate.ts';
 
 export const testStorageTargets = (env: Record<string, string | undefined> = process.env): SqlDialectName[] =>
   env['TEST_DATABASE_URL'] ? ['sqlite', 'postgres'] : ['sqlite'];
 
-export async function openTestStorage(dialect: SqlDialectName, env: Record<string, string | undefined> = process.env): Promise<Storage> {
+/** `upTo`: migrate only up to and including that migration (the rest with `migrateToLatest` later). */
+export async function openTestStorage(dialect: SqlDialectName, env: Record<string, string | undefined> = process.env, upTo?: string): Promise<Storage> {
   if (dialect === 'sqlite') {
     const storage = await openStorage({ sqliteFile: ':memory:' });
-    await migrateToLatest(storage.db);
+    await (upTo === undefined ? migrateToLatest(storage.db) : migrateUpTo(storage.db, upTo));
     return storage;
   }
   const url = env['TEST_DATABASE_URL'];
@@ -22,7 +23,7 @@ export async function openTestStorage(dialect: SqlDialectName, env: Record<strin
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const storage = await openStorage({ databaseUrl: url, pgSchema: schema });
-  await migrateToLatest(storage.db, schema);
+  await (upTo === undefined ? migrateToLatest(storage.db, schema) : migrateUpTo(storage.db, upTo, schema));
   return {
     ...storage,
     close: async () => {

@@ -232,5 +232,23 @@ for (const dialect of testStorageTargets()) {
       await b.writer.rebuild(b.tenantId, '2026-03-07', '2026-03-10');
       assert.deepEqual(await snapshot(b), expected);
     });
+
+    test('a contact with no customer given again in a batch is left out (only the insert can tell it was added) and counted once', async () => {
+      const s = await open();
+      try {
+        const unkeyed = final.filter((i) => !i.customerAddress && !i.customerId);
+        assert.ok(unkeyed.length >= 2, 'the records hold contacts with no customer');
+        const [x, y] = unkeyed as [Interaction, Interaction];
+        assert.equal(await s.writer.apply(s.tenantId, [x]), 1);
+        assert.equal(await s.writer.apply(s.tenantId, [x, y]), 1, 'only the new one');
+        const scope = s.store.scope(s.tenantId);
+        assert.deepEqual((await scope.contactsArrived(0, START + 30 * 86_400_000, 10)).map((c) => c.interactionId).sort(), [x.id, y.id].sort());
+        const days = await scope.rollups({ grain: 'day', dimension: 'channel', from: '0', to: '9' });
+        assert.equal(days.reduce((n, r) => n + r.measures.contacts, 0), 2, 'each contact counted once');
+      } finally {
+        s.writer.stop();
+        await s.storage.close();
+      }
+    });
   });
 }

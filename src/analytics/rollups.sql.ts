@@ -56,7 +56,7 @@ export interface StateRow {
   ms: number;
 }
 
-/** A contact as kept: its record, whether it is resolved (no repeat so far) and its survey score. */
+/** A contact as kept: its record and its survey score. */
 export interface StoredContact extends ContactRecord {
   csatScore: number | null;
 }

@@ -1,7 +1,7 @@
 // Frozen once shipped: contacts are found by customer through a compact key. analytics_contact gains
 // customer_hash, the first 48 bits of the customer digest (customer_key) as an integer, and the index
-// on (tenant_id, customer_key, arrived_at) gives way to one on (customer_hash, arrived_at): a third
-// of the size, so adding a contact touches far fewer index pages. Lookups still compare the whole
+// on (tenant_id, customer_key, arrived_at) gives way to one on (customer_hash, arrived_at): under half
+// its entry size, so adding a contact touches far fewer index pages. Lookups still compare the whole
 // key and the tenant on the row. fcr_resolved goes: whether a contact is resolved is worked out from
 // the contacts stored (a later inbound one of the same customer within the window), so adding a
 // contact no longer updates the earlier ones it repeats.

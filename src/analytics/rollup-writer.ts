@@ -21,7 +21,7 @@ import { isSatisfied } from './kpi.ts';
 import type { Measures } from './measures.ts';
 import { addDays, localSpan, quarterPeriod } from './periods.ts';
 import { RollupRows, type PeriodRange } from './rollup-rows.ts';
-import type { AnalyticsScope, CustomerContact, ResolvedContact, RollupStore } from './rollups.sql.ts';
+import type { AnalyticsScope, ResolvedContact, RollupStore, StoredContact } from './rollups.sql.ts';
 import { DEFAULT_SERVICE_LEVEL_SECONDS, queueSettings, type AnalyticsSettings } from './settings.ts';
 import type { SettingsStore } from './settings.sql.ts';
 
@@ -211,7 +211,7 @@ export class RollupWriter {
     const eligible = earlier.filter((e) => e.fcrEligible);
     const repeatedBefore = repeatedBy(eligible, earlier, days);
     const takenIds = repeatedBy(eligible.filter((e) => !repeatedBefore.has(e.interactionId)), keyed, days);
-    const taken = takenIds.size > 0 ? await tx.contacts([...takenIds]) : [];
+    const taken = earlier.filter((e) => takenIds.has(e.interactionId));
     const rows = new RollupRows(ctx.timeZone);
     for (const [n, f] of batch.entries()) {
       rows.add(f.contributions);
@@ -308,7 +308,7 @@ export class RollupWriter {
 
     // Resolution of the contacts now stored for the range, then their outcome rows (and those of the day before that land in it).
     const days = ctx.settings.fcrWindowDays;
-    let after: CustomerContact | undefined;
+    let after: StoredContact | undefined;
     for (;;) {
       const page = await scope.contactsArrived(start - REBUILD_MARGIN_MS, end, REBUILD_PAGE, after);
       if (page.length === 0) break;

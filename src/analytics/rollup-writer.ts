@@ -157,8 +157,9 @@ export class RollupWriter {
   /**
    * Adds closed interactions to the rollups: one as it closes, or records that arrive in bulk (an
    * import of history, a benchmark) a batch at a time, with the same rows either way. A batch's
-   * rows are summed in memory by period and key and written once, with its contacts, their
-   * resolution and the earlier contacts it takes back in one statement each. Records that are not
+   * rows are summed in memory by period and key and written once, and its contacts in one
+   * statement; one lookup of its customers' stored contacts gives their resolution and the earlier
+   * contacts it takes back (whose rows get −1 resolved). Records that are not
    * final, or already added, are skipped; resolves with how many were added. Batches of thousands
    * of records (ordered by arrival) are written fastest.
    */

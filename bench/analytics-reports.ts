@@ -5,8 +5,9 @@
 // `RollupWriter.apply` (the same rows as rolling each up when it closes); then the standard reports
 // run from the rollups on both databases, and DuckDB computes the same aggregations straight from
 // the same raw rows as the reference: every figure must be equal.
-// Prints the ingestion rates (raw rows, rollups, both), each report's time on each database and
-// the ratios. Targets: a 1-day report ≤ 500 ms and a 30-day report ≤ 2 s on both databases;
+// Prints the ingestion rates (raw rows, rollups, both), where ingestion's time goes (each kind of
+// statement's time per record, and the rollups' time outside statements), each report's time on
+// each database and the ratios. Targets: a 1-day report ≤ 500 ms and a 30-day report ≤ 2 s on both databases;
 // ingestion ≥ 50,000 records/s. Figures only, no limits.
 // On SQLite (one connection) a batch's raw rows are written, then its rollups; on PostgreSQL both
 // at once on two connections, so "both" is the time until the later of the two is done.
@@ -16,6 +17,7 @@
 // Run: node bench/analytics-reports.ts [--records 10000000 --days 30 --queues 200 --agents 1000
 //      --batch 100000 --seed 1 --dialects sqlite,postgres --segments memory|stored
 //      --database-url postgres://root@127.0.0.1:5432/test --runs 3]
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
@@ -149,11 +151,31 @@ interface Target {
   rawMs: number;
   rollupMs: number;
   bothMs: number;
+  /** Statements run while ingesting, by part and kind: calls and ms. */
+  statements: Map<string, { part: Part; kind: string; calls: number; ms: number }>;
   cleanup(): Promise<void>;
 }
 
+type Part = 'raw rows' | 'rollups';
+/** Which part of ingestion the running code is in; statements run outside ingestion are not counted. */
+const ingesting = new AsyncLocalStorage<Part>();
+
+/** A statement's kind: its verb and table (`insert analytics_contact`), else its first word (`begin`, `commit`). */
+function statementKind(text: string): string {
+  const m = /^\s*(insert into|select\b[\s\S]*?\bfrom|update|delete from)\s+"?(\w+)"?/i.exec(text);
+  return m ? `${m[1]!.split(/\s/)[0]!.toLowerCase()} ${m[2]}` : (text.trim().split(/\s/)[0] ?? '').toLowerCase();
+}
+
 async function openTarget(dialect: 'sqlite' | 'postgres'): Promise<Target> {
-  const { storage, cleanup } = await openBenchStorage(dialect, 'analytics', flags['database-url']);
+  const statements: Target['statements'] = new Map();
+  const { storage, cleanup } = await openBenchStorage(dialect, 'analytics', flags['database-url'], (text, ms) => {
+    const part = ingesting.getStore();
+    if (!part) return;
+    const kind = statementKind(text);
+    const id = `${part}\u0000${kind}`;
+    const s = statements.get(id);
+    if (s) { s.calls++; s.ms += ms; } else statements.set(id, { part, kind, calls: 1, ms });
+  });
   const tenantId = (await new TenantStore(storage.db).create({ slug: 'bench', name: 'Bench', timeZone: ZONE }, new Date(START))).id;
   const rollups = new RollupStore(storage.db, storage.dialect);
   const settings = new SettingsStore(storage.db);
@@ -168,7 +190,7 @@ async function openTarget(dialect: 'sqlite' | 'postgres'): Promise<Target> {
     directory: { queues: queues.queues, listUsers: async () => [], listTeams: async () => [] },
   });
   const interactions = new InteractionStore(storage.db);
-  return { name: dialect, storage, tenantId, interactions, writer, reports, context: await writer.context(tenantId), rawMs: 0, rollupMs: 0, bothMs: 0, cleanup };
+  return { name: dialect, storage, tenantId, interactions, writer, reports, context: await writer.context(tenantId), rawMs: 0, rollupMs: 0, bothMs: 0, statements, cleanup };
 }
 
 // ---- DuckDB, the reference ------------------------------------------------------------------------
@@ -319,8 +341,8 @@ for (let i = 0; i < N; i += BATCH) {
   const raw = SEGMENTS ? batch : batch.map((r) => ({ ...r, segments: [] }));
   for (const t of targets) {
     // The raw rows and the rollups of a batch are independent writes, each its own transaction.
-    const rawRows = () => timed(() => t.interactions.insertMany(t.tenantId, raw));
-    const rollups = () => timed(() => t.writer.apply(t.tenantId, batch, t.context));
+    const rawRows = () => ingesting.run('raw rows', () => timed(() => t.interactions.insertMany(t.tenantId, raw)));
+    const rollups = () => ingesting.run('rollups', () => timed(() => t.writer.apply(t.tenantId, batch, t.context)));
     const r0 = performance.now();
     const [[, rawMs], [added, rollupMs]] = t.storage.dialect === 'postgres'
       ? await Promise.all([rawRows(), rollups()])
@@ -350,6 +372,22 @@ for (const t of targets) {
   console.log(`| ${t.name} | ${fmt(N / (t.rawMs / 1000))} | ${fmt(N / (t.rollupMs / 1000))} | ${fmt(both)} | ${both >= 50_000 ? 'met' : 'missed'} |`);
 }
 console.log(`| DuckDB (appender, reference only) | ${fmt(N / (duck.ms / 1000))} | — | — | — |`);
+
+const perRecord = (ms: number) => fmt((ms * 1000) / N, 1);
+for (const t of targets) {
+  const overlap = t.storage.dialect === 'postgres' ? '; the parts run at once, so a statement\'s time includes waiting for the other part\'s JavaScript' : '';
+  console.log(`\nwhere ingestion's time goes on ${t.name} (µs per record; each statement timed from the driver's call to its answer${overlap})`);
+  console.log('| part | statement | calls | µs per record |');
+  console.log('| --- | --- | --- | --- |');
+  for (const part of ['raw rows', 'rollups'] as const) {
+    const rows = [...t.statements.values()].filter((s) => s.part === part).sort((a, b) => b.ms - a.ms);
+    for (const s of rows) console.log(`| ${part} | ${s.kind} | ${fmt(s.calls)} | ${perRecord(s.ms)} |`);
+    const inStatements = rows.reduce((sum, s) => sum + s.ms, 0);
+    const partMs = part === 'raw rows' ? t.rawMs : t.rollupMs;
+    console.log(`| ${part} | all statements | ${fmt(rows.reduce((sum, s) => sum + s.calls, 0))} | ${perRecord(inStatements)} |`);
+    console.log(`| ${part} | outside statements (JavaScript, the driver) | — | ${perRecord(partMs - inStatements)} |`);
+  }
+}
 
 console.log(`\nreports (median of ${RUNS} runs; each compared with DuckDB over the raw rows)`);
 console.log(`| report | ${targets.map((t) => t.name).join(' | ')} | DuckDB | ${targets.map((t) => `${t.name} / DuckDB`).join(' | ')} | target |`);

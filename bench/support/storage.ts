@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { migrateToLatest, openStorage, type Storage } from '../../src/storage/index.ts';
+import { migrateToLatest, openStorage, type Storage, type StorageOptions } from '../../src/storage/index.ts';
 
 export interface BenchStorage {
   storage: Storage;
@@ -21,17 +21,17 @@ async function onAdmin(url: string, statement: string): Promise<void> {
   }
 }
 
-/** `name` tells the file or schema apart (letters, digits and `_`). */
-export async function openBenchStorage(dialect: 'sqlite' | 'postgres', name: string, databaseUrl: string): Promise<BenchStorage> {
+/** `name` tells the file or schema apart (letters, digits and `_`); `onQuery` times every statement. */
+export async function openBenchStorage(dialect: 'sqlite' | 'postgres', name: string, databaseUrl: string, onQuery?: StorageOptions['onQuery']): Promise<BenchStorage> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `sb-bench-${name}-`));
-    const storage = await openStorage({ sqliteFile: join(dir, 'bench.db') });
+    const storage = await openStorage({ sqliteFile: join(dir, 'bench.db'), onQuery });
     await migrateToLatest(storage.db);
     return { storage, cleanup: async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
   const schema = `bench_${name}_${process.pid}`;
   await onAdmin(databaseUrl, `CREATE SCHEMA ${schema}`);
-  const storage = await openStorage({ databaseUrl, pgSchema: schema });
+  const storage = await openStorage({ databaseUrl, pgSchema: schema, onQuery });
   await migrateToLatest(storage.db, schema);
   return { storage, cleanup: async () => { await storage.close(); await onAdmin(databaseUrl, `DROP SCHEMA ${schema} CASCADE`); } };
 }

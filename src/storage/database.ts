@@ -1,7 +1,7 @@
 // Kysely setup: SQLite (embedded default, a file under the data directory) or PostgreSQL (DATABASE_URL).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { DomainError } from '../kernel/index.ts';
 import { openNodeSqlite } from './sqlite-node.ts';
@@ -31,6 +31,8 @@ export interface StorageOptions {
   /** PostgreSQL schema to use (search_path); tests use one schema per run. */
   pgSchema?: string;
   connectTimeoutMs?: number;
+  /** Told of every statement run (begin and commit included) and how long it took, ms; for benchmarks. Never given parameter values. */
+  onQuery?: ((sql: string, ms: number) => void) | undefined;
 }
 
 /** Narrows the shared handle to a domain's own table types. */
@@ -39,6 +41,8 @@ export const tables = <T>(db: SqlDatabase): Kysely<T> => db as Kysely<T>;
 /** Opens the database and checks that it answers; a database that is down fails fast with SB_STORAGE_UNAVAILABLE. */
 export async function openStorage(opts: StorageOptions): Promise<Storage> {
   const timeout = opts.connectTimeoutMs ?? 5000;
+  const onQuery = opts.onQuery;
+  const log = onQuery ? (e: LogEvent) => { if (e.level === 'query') onQuery(e.query.sql, e.queryDurationMillis); } : undefined;
   let db: SqlDatabase;
   let dialect: SqlDialectName;
   if (opts.databaseUrl) {
@@ -51,7 +55,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     if (opts.pgSchema) poolConfig.options = `-c search_path=${opts.pgSchema}`;
     const pool = new pg.Pool(poolConfig);
     pool.on('error', () => { /* idle client errors surface on the next query */ });
-    db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely({ dialect: new PostgresDialect({ pool }), log });
   } else {
     dialect = 'sqlite';
     let file = opts.sqliteFile;
@@ -61,7 +65,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       file = join(dir, 'switchboard.db');
     }
     const path = file;
-    db = new Kysely({ dialect: new SqliteDialect({ database: async () => openNodeSqlite(path) }) });
+    db = new Kysely({ dialect: new SqliteDialect({ database: async () => openNodeSqlite(path) }), log });
   }
   const storage: Storage = {
     db,

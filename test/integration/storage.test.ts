@@ -1,5 +1,6 @@
 // Storage on both dialects: migrations, the tenant-scoped path, and restart persistence.
 import { after, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,28 @@ for (const dialect of testStorageTargets()) {
     });
   });
 }
+
+describe('storage: timing statements (onQuery)', () => {
+  for (const dialect of testStorageTargets()) {
+    test(`${dialect}: every statement is told with its text and time, a transaction's begin and commit too, and never a parameter's value`, async () => {
+      const seen: { text: string; ms: number }[] = [];
+      const s = await openStorage({
+        ...(dialect === 'postgres' ? { databaseUrl: process.env['TEST_DATABASE_URL'] } : { sqliteFile: ':memory:' }),
+        onQuery: (text, ms) => { seen.push({ text, ms }); },
+      });
+      try {
+        seen.length = 0; // the ping on opening
+        const secret = 'value-not-for-logs';
+        await s.db.transaction().execute(async (tx) => { await sql`select ${secret} as v`.execute(tx); });
+        assert.deepEqual(seen.map((q) => q.text.toLowerCase().replace(/\$1/, '?')), ['begin', 'select ? as v', 'commit']);
+        for (const q of seen) assert.ok(Number.isFinite(q.ms) && q.ms >= 0, `${q.text}: ${q.ms}`);
+        assert.ok(!seen.some((q) => q.text.includes(secret)));
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
 
 describe('storage (sqlite file)', () => {
   test('data written before a restart is there after it', async () => {

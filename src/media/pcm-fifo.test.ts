@@ -4,21 +4,28 @@ import fc from 'fast-check';
 import { ulawDecode, ulawToPcm } from './g711.ts';
 import { PcmFifo } from './pcm-fifo.ts';
 
-/** The FIFO's meaning, spelt out with a plain array: oldest samples go past the bound. */
+/**
+ * The FIFO's meaning, spelt out with a plain array: oldest samples go past the bound; with a
+ * playout depth, nothing comes out until that many are in, and again after a pull ran short.
+ */
 class ModelFifo {
   readonly max: number;
+  readonly playout: number;
+  filling: boolean;
   items: number[] = [];
   dropped = 0;
   underruns = 0;
-  constructor(max: number) { this.max = max; }
+  constructor(max: number, playout = 0) { this.max = max; this.playout = Math.min(playout, max); this.filling = this.playout > 0; }
   push(xs: readonly number[]): void {
     this.items.push(...xs);
     const over = this.items.length - this.max;
     if (over > 0) { this.items.splice(0, over); this.dropped += over; }
+    if (this.items.length >= this.playout) this.filling = false;
   }
   pull(count: number): { real: number; out: number[] } {
+    if (this.filling) return { real: 0, out: Array(count).fill(0) };
     const taken = this.items.splice(0, count);
-    if (taken.length < count) this.underruns++;
+    if (taken.length < count) { this.underruns++; if (this.playout > 0) this.filling = true; }
     return { real: taken.length, out: [...taken, ...Array(count - taken.length).fill(0)] };
   }
   discard(count: number): number { return this.items.splice(0, count).length; }
@@ -89,6 +96,26 @@ describe('PcmFifo', () => {
     assert.deepEqual([...out], [10, 11, 12]);
   });
 
+  test('a playout depth holds samples back until that many are in, and again after it runs dry; release gives the rest', () => {
+    const fifo = new PcmFifo(16, { playoutSamples: 6 });
+    const out = new Int16Array(4);
+    fifo.push(samples(4, 1));
+    assert.equal(fifo.pull(out), 0, 'held back: 4 of 6 in');
+    assert.deepEqual([...out], [0, 0, 0, 0]);
+    assert.equal(fifo.underruns, 0, 'holding back is not running dry');
+    fifo.push(samples(2, 5));
+    assert.equal(fifo.pull(out), 4);
+    assert.deepEqual([...out], [1, 2, 3, 4]);
+    assert.equal(fifo.pull(out), 2, 'short: what is there, then silence');
+    assert.deepEqual([...out], [5, 6, 0, 0]);
+    assert.equal(fifo.underruns, 1);
+    fifo.push(samples(3, 7));
+    assert.equal(fifo.pull(out), 0, 'after running dry it holds back again');
+    fifo.release();
+    assert.equal(fifo.pull(out), 3, 'released: the rest comes out');
+    assert.deepEqual([...out], [7, 8, 9, 0]);
+  });
+
   test('property: any sequence of pushes, pulls, strided pulls and discards behaves as the plain-array model', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('push' as const), n: fc.nat({ max: 40 }) }),
@@ -96,9 +123,9 @@ describe('PcmFifo', () => {
       fc.record({ kind: fc.constant('discard' as const), n: fc.nat({ max: 40 }) }),
       fc.record({ kind: fc.constant('decode' as const), codes: fc.uint8Array({ maxLength: 40 }), offset: fc.nat({ max: 12 }) }),
     );
-    fc.assert(fc.property(fc.integer({ min: 1, max: 33 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
-      const fifo = new PcmFifo(max);
-      const model = new ModelFifo(max);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 33 }), fc.oneof(fc.constant(0), fc.nat({ max: 40 })), fc.array(op, { maxLength: 60 }), (max, playout, ops) => {
+      const fifo = new PcmFifo(max, { playoutSamples: playout });
+      const model = new ModelFifo(max, playout);
       let next = 1;
       for (const o of ops) {
         if (o.kind === 'push') {

@@ -4,6 +4,9 @@
 // read in at most two runs per call (before and after the wrap), with no division and no
 // allocation: `pushWith` converts straight into the ring (G.711 payloads are decoded where they
 // land), and `pullInto` writes with a stride, so a consumer interleaves channels in its own buffer.
+// With a playout depth the FIFO is also a fixed jitter buffer: it gives silence until it holds that
+// many samples, and again after it runs dry, so a packet up to that late (or a paced consumer
+// catching up after a stalled event loop) leaves no gap in what comes out.
 
 /** Writes `n` samples converted from `src` at `srcOffset` into `dst` at `dstOffset` (the G.711 decoders have this shape). */
 export type SampleConverter<T> = (src: T, dst: Int16Array, n: number, srcOffset: number, dstOffset: number) => void;
@@ -19,9 +22,15 @@ export class PcmFifo {
   #size = 0;
   dropped = 0;
   underruns = 0;
+  readonly #playout: number;
+  /** Holding back until `#playout` samples are in. */
+  #filling: boolean;
 
-  constructor(maxSamples = 1600) {
+  /** `playoutSamples`: how many samples to hold before giving any (0: none, pulls take what is there). */
+  constructor(maxSamples = 1600, opts: { playoutSamples?: number } = {}) {
     this.#buf = new Int16Array(maxSamples);
+    this.#playout = Math.min(opts.playoutSamples ?? 0, maxSamples);
+    this.#filling = this.#playout > 0;
   }
 
   get size(): number {
@@ -51,6 +60,7 @@ export class PcmFifo {
     convert(src, this.#buf, first, offset + skip, w);
     if (first < n) convert(src, this.#buf, n - first, offset + skip + first, 0);
     this.#size += n;
+    if (this.#filling && this.#size >= this.#playout) this.#filling = false;
   }
 
   /** Fills `out` (silence where the source fell short); returns how many samples were real. */
@@ -65,7 +75,7 @@ export class PcmFifo {
   pullInto(out: Int16Array, offset: number, stride: number, count: number): number {
     const buf = this.#buf;
     const cap = buf.length;
-    const n = count < this.#size ? count : this.#size;
+    const n = this.#filling ? 0 : count < this.#size ? count : this.#size;
     const r = this.#read;
     const first = n < cap - r ? n : cap - r;
     let o = offset;
@@ -74,8 +84,16 @@ export class PcmFifo {
     for (let i = n; i < count; i++, o += stride) out[o] = 0;
     this.#read = r + n >= cap ? r + n - cap : r + n;
     this.#size -= n;
-    if (n < count) this.underruns++;
+    if (n < count && !this.#filling) {
+      this.underruns++;
+      if (this.#playout > 0) this.#filling = true;
+    }
     return n;
+  }
+
+  /** Gives what it holds from now on, held back or not (the source has ended: the rest is drained). */
+  release(): void {
+    this.#filling = false;
   }
 
   /** Drops up to `count` of the oldest samples (a consumer that writes silence instead); returns how many. */
@@ -90,5 +108,6 @@ export class PcmFifo {
   clear(): void {
     this.#read = 0;
     this.#size = 0;
+    this.#filling = this.#playout > 0;
   }
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualPacingTimer, PacingClock } from './pacing-clock.ts';
-import { Recorder } from './recorder.ts';
+import { PLAYOUT_MS, Recorder } from './recorder.ts';
 import { DerivedRecordingKeys } from './recording-keys.ts';
 import { LocalRecordingStore } from './recording-store.local.ts';
 import { parseWav } from './wav.ts';
@@ -32,36 +32,66 @@ async function stereoOf(id: string): Promise<{ l: number[]; r: number[] }> {
   return { l, r };
 }
 
+/** A recorder fed on a manual clock: `frames(n)` feeds one 20 ms frame per channel and advances the clock 20 ms, n times. */
+async function fedRecorder(id: string) {
+  const timer = new ManualPacingTimer();
+  const clock = new PacingClock({ timer });
+  const recorder = new Recorder(await store.create('t', id), clock);
+  let fed = 0;
+  const feedFrame = () => {
+    recorder.feed('left', Int16Array.from({ length: 160 }, (_, i) => left(fed + i)));
+    recorder.feed('right', Int16Array.from({ length: 160 }, (_, i) => right(fed + i)));
+    fed += 160;
+  };
+  return {
+    timer, clock, recorder, feedFrame,
+    get fed() { return fed; },
+    frames(n: number) { for (let f = 0; f < n; f++) { feedFrame(); timer.advance(20); } },
+  };
+}
+
+/** Samples held back before a channel gives anything. */
+const HELD = (PLAYOUT_MS * 8000) / 1000;
+
 describe('Recorder', () => {
-  test('each 20 ms tick interleaves both channels into the chunk; chunks of 1 s reach the file intact, in order', async () => {
-    const timer = new ManualPacingTimer();
-    const clock = new PacingClock({ timer });
-    const recorder = new Recorder(await store.create('t', 'exact'), clock);
-    // 3.5 s fed in 20 ms frames, one frame ahead of the clock: the FIFOs never run dry.
-    let fed = 0;
-    const feedFrame = () => {
-      const l = Int16Array.from({ length: 160 }, (_, i) => left(fed + i));
-      const r = Int16Array.from({ length: 160 }, (_, i) => right(fed + i));
-      recorder.feed('left', l);
-      recorder.feed('right', r);
-      fed += 160;
-    };
-    feedFrame();
-    for (let f = 0; f < 175; f++) {
-      feedFrame();
-      timer.advance(20);
-    }
-    const result = await recorder.stop();
-    const { l, r } = await stereoOf('exact');
-    // The first advance runs frames 0 and 1 (due at 0 and 20 ms): 176 frames in all.
+  test('each 20 ms tick interleaves both channels into the chunk; chunks of 1 s reach the file intact, in order, after 100 ms held back, the rest drained on stop', async () => {
+    const r = await fedRecorder('exact');
+    // 3.5 s fed in 20 ms frames, one frame ahead of the clock.
+    r.feedFrame();
+    r.frames(175);
+    const result = await r.recorder.stop();
+    const { l, r: right_ } = await stereoOf('exact');
+    // The first advance runs frames 0 and 1 (due at 0 and 20 ms); the FIFOs give silence until
+    // they hold 100 ms (800 samples), which the fifth frame fed brings: frames 0–3 are silent.
+    const lead = 4 * 160;
+    assert.ok(HELD > lead - 160 && HELD <= lead + 160);
     assert.equal(result.durationMs, l.length / 8);
-    assert.equal(l.length, 176 * 160);
-    assert.ok(l.every((x, n) => x === left(n)), 'every left sample in place');
-    assert.ok(r.every((x, n) => x === right(n)), 'every right sample in place');
-    assert.equal(clock.taskCount, 0, 'off the clock once stopped');
+    assert.equal(l.length, lead + r.fed, 'every sample fed is in the file: what was held back at stop was drained');
+    assert.ok(l.slice(0, lead).every((x) => x === 0) && right_.slice(0, lead).every((x) => x === 0), 'silence while the first 100 ms comes in');
+    assert.ok(l.slice(lead).every((x, n) => x === left(n)), 'every left sample in place');
+    assert.ok(right_.slice(lead).every((x, n) => x === right(n)), 'every right sample in place');
+    assert.equal(r.clock.taskCount, 0, 'off the clock once stopped');
   });
 
-  test('pause writes silence on both channels and drops what arrives meanwhile; a short channel is padded with silence', async () => {
+  test('packets arriving late and the clock running missed frames back to back (a stalled event loop) leave no gap', async () => {
+    const r = await fedRecorder('late');
+    r.frames(20);
+    // 80 ms without a packet: the clock runs the 4 missed frames at once; then the 4 late frames arrive together.
+    r.timer.advance(80);
+    for (let k = 0; k < 4; k++) r.feedFrame();
+    r.frames(20);
+    // Two frames in one burst, then none for a tick (jitter).
+    for (let k = 0; k < 10; k++) { r.feedFrame(); r.feedFrame(); r.timer.advance(20); r.timer.advance(20); }
+    await r.recorder.stop();
+    const { l, r: right_ } = await stereoOf('late');
+    const lead = l.findIndex((x) => x !== 0);
+    assert.ok(lead > 0 && lead <= HELD, `held back ${lead} samples`);
+    assert.equal(l.length - lead, r.fed);
+    assert.ok(l.slice(lead).every((x, n) => x === left(n)), 'the left channel holds every sample, in order, with no silence inserted');
+    assert.ok(right_.slice(lead).every((x, n) => x === right(n)), 'and so does the right');
+  });
+
+  test('pause writes silence on both channels and drops what arrives meanwhile, even what was held back at resume; a short channel is padded with silence', async () => {
     const timer = new ManualPacingTimer();
     const clock = new PacingClock({ timer });
     const recorder = new Recorder(await store.create('t', 'paused'), clock);
@@ -76,11 +106,12 @@ describe('Recorder', () => {
     assert.ok(!l.includes(2222) && !r.includes(2222), 'nothing said while paused reaches the file');
     assert.equal(result.pausedMs, 200);
     const at = (xs: number[], frame: number) => xs[frame * 160 + 80];
-    // The first advance runs frames 0 and 1 (due at 0 and 20 ms) with one frame fed: frame 1
-    // found the FIFO empty, frames 2–10 hold the caller again, frames 11–20 were paused.
-    assert.deepEqual([at(l, 0), at(l, 10), at(r, 5)], [1000, 1000, 0], 'the right channel, never fed, is silent');
-    assert.equal(at(l, 1), 0, 'a FIFO that ran dry gives silence');
-    assert.ok(l.slice(11 * 160, 21 * 160).every((x) => x === 0) && r.slice(11 * 160, 21 * 160).every((x) => x === 0), 'silence while paused');
-    assert.deepEqual([at(l, 25), at(r, 25)], [3000, -3000]);
+    // The first advance runs frames 0 and 1 (due at 0 and 20 ms). The left channel gives its first
+    // frame once it holds 100 ms (after the fifth frame fed: frame 5); frames 11–20 were paused;
+    // after the resume it is held back again (frames 21–24), and its last 100 ms drained on stop.
+    assert.deepEqual([at(l, 1), at(l, 4), at(l, 5), at(l, 10), at(r, 5)], [0, 0, 1000, 1000, 0], 'held back, then the caller; the right channel, never fed, is silent');
+    assert.ok(l.slice(11 * 160, 25 * 160).every((x) => x === 0) && r.slice(11 * 160, 25 * 160).every((x) => x === 0), 'silence while paused, and while the resumed audio comes in');
+    assert.deepEqual([at(l, 25), at(r, 25), at(l, 34), at(r, 34)], [3000, -3000, 3000, -3000]);
+    assert.equal(l.length, 35 * 160);
   });
 });

@@ -4,8 +4,12 @@
 // straight into it) and drained one 20 ms frame per tick of the shared clock, so both channels stay aligned
 // to the same time line whatever the packet timing; each tick interleaves the two FIFOs straight
 // into the chunk being filled, and a full chunk goes to the sink as it is (the sink takes it
-// before `append` returns, so the one chunk buffer is reused with no copy). While paused (card
-// numbers being keyed) the recording gets silence: neither the voices nor the DTMF tones reach it.
+// before `append` returns, so the one chunk buffer is reused with no copy). Each FIFO holds back
+// PLAYOUT_MS before it gives anything (and again after it runs dry): a packet that late, or the
+// clock running missed frames back to back after a stalled event loop (it catches up to 100 ms),
+// leaves no gap in the file; on stop what is held back is drained into it. While paused (card
+// numbers being keyed) the recording gets silence: neither the voices nor the DTMF tones reach it,
+// and what arrived meanwhile is dropped on resume.
 import { FRAME_SAMPLES, type PacedTask, type PacingClock } from './pacing-clock.ts';
 import { PcmFifo } from './pcm-fifo.ts';
 import type { RecordingSink } from './recording-store.ts';
@@ -23,11 +27,17 @@ export interface RecordingResult {
 }
 
 const SAMPLE_RATE = 8000;
+/** How long each channel is held back: the pacing clock's catch-up window (5 frames). */
+export const PLAYOUT_MS = 100;
+const PLAYOUT_SAMPLES = (PLAYOUT_MS * SAMPLE_RATE) / 1000;
+/** Room for the held-back audio and a far end whose clock runs fast, before the oldest samples go. */
+const FIFO_SAMPLES = 4 * PLAYOUT_SAMPLES;
+const newFifo = () => new PcmFifo(FIFO_SAMPLES, { playoutSamples: PLAYOUT_SAMPLES });
 
 export class Recorder implements PacedTask {
   readonly #sink: RecordingSink;
   readonly #chunkFrames: number;
-  readonly #fifos: Record<RecordingChannel, PcmFifo> = { left: new PcmFifo(), right: new PcmFifo() };
+  readonly #fifos: Record<RecordingChannel, PcmFifo> = { left: newFifo(), right: newFifo() };
   readonly #detach: (() => void)[] = [];
   readonly #chunk: Int16Array;
   #chunkFill = 0;
@@ -66,7 +76,11 @@ export class Recorder implements PacedTask {
   }
 
   resume(): void {
+    if (!this.#paused) return;
     this.#paused = false;
+    // Held back, it would reach the file now: what was said while paused (card digits) never does.
+    this.#fifos.left.clear();
+    this.#fifos.right.clear();
   }
 
   get durationMs(): number {
@@ -74,6 +88,11 @@ export class Recorder implements PacedTask {
   }
 
   tick(): void {
+    this.#frame();
+  }
+
+  /** Writes one 20 ms frame: each channel's next samples, or silence while paused. */
+  #frame(): void {
     const chunk = this.#chunk;
     const o = this.#chunkFill * FRAME_SAMPLES * 2;
     if (this.#paused) {
@@ -104,6 +123,15 @@ export class Recorder implements PacedTask {
     this.#stopped ??= (async () => {
       this.#unclock();
       for (const d of this.#detach) d();
+      const { left, right } = this.#fifos;
+      if (this.#paused) {
+        left.clear();
+        right.clear();
+      } else {
+        left.release();
+        right.release();
+        while (left.size > 0 || right.size > 0) this.#frame();
+      }
       this.#flush();
       await this.#writes;
       // A failed write leaves the chunks already flushed readable (an incomplete recording).

@@ -6,9 +6,9 @@
 // run from the rollups on both databases, and DuckDB computes the same aggregations straight from
 // the same raw rows as the reference: every figure must be equal.
 // Prints the ingestion rates (raw rows, rollups, both), where ingestion's time goes (each kind of
-// statement's time per record, and the rollups' time outside statements), each report's time on
-// each database and the ratios. Targets: a 1-day report ≤ 500 ms and a 30-day report ≤ 2 s on both databases;
-// ingestion ≥ 50,000 records/s. Figures only, no limits.
+// statement's time per record, and each part's time outside statements), each report's time on
+// each database and the ratios. Targets: a 1-day report ≤ 500 ms and a 30-day report ≤ 2 s on
+// both databases; ingestion ≥ 50,000 records/s. Figures only, no limits.
 // On SQLite (one connection) a batch's raw rows are written, then its rollups; on PostgreSQL both
 // at once on two connections, so "both" is the time until the later of the two is done.
 // With `--segments memory` (the default) raw records are interaction rows and their segments

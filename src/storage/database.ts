@@ -31,7 +31,10 @@ export interface StorageOptions {
   /** PostgreSQL schema to use (search_path); tests use one schema per run. */
   pgSchema?: string;
   connectTimeoutMs?: number;
-  /** Told of every statement run (begin and commit included) and how long it took, ms; for benchmarks. Never given parameter values. */
+  /**
+   * Told of every statement run (begin and commit included) and how long it took, ms; for
+   * benchmarks. Never given parameter values; an error it throws is ignored (timing never fails a statement).
+   */
   onQuery?: ((sql: string, ms: number) => void) | undefined;
 }
 
@@ -42,7 +45,10 @@ export const tables = <T>(db: SqlDatabase): Kysely<T> => db as Kysely<T>;
 export async function openStorage(opts: StorageOptions): Promise<Storage> {
   const timeout = opts.connectTimeoutMs ?? 5000;
   const onQuery = opts.onQuery;
-  const log = onQuery ? (e: LogEvent) => { if (e.level === 'query') onQuery(e.query.sql, e.queryDurationMillis); } : undefined;
+  const log = onQuery ? (e: LogEvent) => {
+    if (e.level !== 'query') return;
+    try { onQuery(e.query.sql, e.queryDurationMillis); } catch { /* see StorageOptions.onQuery */ }
+  } : undefined;
   let db: SqlDatabase;
   let dialect: SqlDialectName;
   if (opts.databaseUrl) {

@@ -62,6 +62,19 @@ describe('storage: timing statements (onQuery)', () => {
         await s.close();
       }
     });
+
+    test(`${dialect}: a listener that throws fails no statement`, async () => {
+      const s = await openStorage({
+        ...(dialect === 'postgres' ? { databaseUrl: process.env['TEST_DATABASE_URL'] } : { sqliteFile: ':memory:' }),
+        onQuery: () => { throw new Error('listener broke'); },
+      });
+      try {
+        const r = await sql<{ v: number }>`select 1 as v`.execute(s.db);
+        assert.equal(Number(r.rows[0]?.v), 1);
+      } finally {
+        await s.close();
+      }
+    });
   }
 });
 
